@@ -1,0 +1,185 @@
+/**
+ * The shape of every configuration file, as zod schemas.
+ *
+ * Objects are strict: an unknown key is a problem, never silently ignored (a typo such as
+ * `intervall:` must not fall back to a default). Values that are written as strings but mean
+ * something else (durations, ports after `${VAR}` substitution) are converted here, so the loaded
+ * `Config` holds milliseconds and numbers. Cross-file checks (unknown rule ids, duplicates, cron and
+ * time zone validity) live in `cross-check.ts`, which has the positions to report them.
+ */
+import { z } from 'zod';
+import { parseDuration } from './duration.js';
+
+const ID = /^[a-z0-9][a-z0-9_-]{0,63}$/;
+const LANG = /^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$/;
+
+export const idSchema = z
+  .string()
+  .regex(ID, 'must be 1-64 characters of a-z, 0-9, "-" or "_", starting with a letter or digit');
+
+export const durationSchema = z.union([z.string(), z.number()]).transform((v, ctx) => {
+  const ms = typeof v === 'number' ? v * 1000 : parseDuration(v);
+  if (ms === undefined || ms <= 0) {
+    ctx.addIssue({ code: 'custom', message: `invalid duration ${JSON.stringify(v)} (use e.g. 90s, 15m, 2h, 1d)` });
+    return z.NEVER;
+  }
+  return ms;
+});
+
+/** An integer written as a number or, after `${VAR}` substitution, as a string of digits. */
+const intLike = (min: number, max: number) =>
+  z.union([z.number(), z.string().regex(/^\s*\d+\s*$/, 'must be a whole number')]).transform((v, ctx) => {
+    const n = typeof v === 'number' ? v : Number(v.trim());
+    if (!Number.isInteger(n) || n < min || n > max) {
+      ctx.addIssue({ code: 'custom', message: `must be a whole number from ${min} to ${max}` });
+      return z.NEVER;
+    }
+    return n;
+  });
+
+export function isHttpUrl(s: string): boolean {
+  try {
+    const u = new URL(s);
+    return (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
+export const httpUrlSchema = z.string().refine(isHttpUrl, { message: 'must be an absolute http:// or https:// URL' });
+
+const headersSchema = z.record(z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, 'invalid header name'), z.string());
+
+const selectorsSchema = z.strictObject({
+  item: z.string().min(1).optional(),
+  link: z.string().min(1).optional(),
+  title: z.string().min(1).optional(),
+  date: z.string().min(1).optional(),
+  summary: z.string().min(1).optional(),
+  /** page-change: the element whose text is watched (default: main, article or body). */
+  content: z.string().min(1).optional(),
+});
+
+export const sourceSchema = z.strictObject({
+  id: idSchema,
+  name: z.string().min(1),
+  kind: z.enum(['feed', 'page', 'page-change']),
+  url: httpUrlSchema,
+  interval: durationSchema.default(15 * 60_000),
+  lang: z.string().regex(LANG, 'must be a language code such as en, ru, be or be-Latn').optional(),
+  selectors: selectorsSchema.optional(),
+  headers: headersSchema.optional(),
+  userAgent: z.string().min(1).optional(),
+  fullText: z.boolean().default(false),
+  enabled: z.boolean().default(true),
+});
+
+export const sourcesFileSchema = z.strictObject({
+  sources: z.array(sourceSchema).default([]),
+});
+
+export const ruleSchema = z.strictObject({
+  id: idSchema,
+  name: z.string().min(1),
+  query: z.string(),
+  priority: z.enum(['normal', 'high']).default('normal'),
+  description: z.string().optional(),
+});
+
+export const rulesFileSchema = z.strictObject({
+  aliases: z.record(z.string().regex(/^[A-Za-z0-9_-]+$/, 'alias names are letters, digits, "-" and "_"'), z.array(z.string().min(1)).min(1)).default({}),
+  rules: z.array(ruleSchema).default([]),
+});
+
+const fileChannel = z.strictObject({ type: z.literal('file'), dir: z.string().min(1).default('outbox') });
+const emailChannel = z.strictObject({
+  type: z.literal('email'),
+  to: z.array(z.email()).min(1),
+  cc: z.array(z.email()).optional(),
+  subjectPrefix: z.string().optional(),
+});
+const slackChannel = z.strictObject({ type: z.literal('slack'), webhookUrl: httpUrlSchema });
+const webhookChannel = z.strictObject({
+  type: z.literal('webhook'),
+  url: httpUrlSchema,
+  secret: z.string().min(16, 'webhook secret must be at least 16 characters'),
+});
+export const channelSchema = z.discriminatedUnion('type', [fileChannel, emailChannel, slackChannel, webhookChannel]);
+
+export const scheduleSchema = z.strictObject({
+  cron: z.string().min(1).default('0 8 * * *'),
+  timezone: z.string().min(1).default('Europe/Minsk'),
+});
+
+export const subscriptionSchema = z.strictObject({
+  id: idSchema,
+  name: z.string().min(1).optional(),
+  rules: z.array(z.string().min(1)).min(1),
+  mode: z.enum(['digest', 'instant']).default('digest'),
+  schedule: scheduleSchema.default({ cron: '0 8 * * *', timezone: 'Europe/Minsk' }),
+  /** instant mode: matches arriving within this window go out as one message. */
+  batchWindow: durationSchema.default(60_000),
+  /** digest mode: rules of this priority are also sent at once. */
+  instantFor: z.enum(['high']).optional(),
+  sendEmpty: z.boolean().default(false),
+  /** receives alerts about the service itself (source health, failing channels). */
+  admin: z.boolean().default(false),
+  channels: z.array(channelSchema).min(1),
+});
+
+export const subscriptionsFileSchema = z.strictObject({
+  subscriptions: z.array(subscriptionSchema).default([]),
+});
+
+const cidr = z.string().regex(/^[0-9a-fA-F:.]+\/\d{1,3}$/, 'must be a CIDR such as 127.0.0.1/32 or ::1/128');
+
+export const settingsFileSchema = z.strictObject({
+  redis: z
+    .strictObject({
+      url: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').default('redis://127.0.0.1:6379'),
+      prefix: z.string().regex(/^[A-Za-z0-9_-]+$/).default('belwatch'),
+    })
+    .default({ url: 'redis://127.0.0.1:6379', prefix: 'belwatch' }),
+  smtp: z
+    .strictObject({
+      url: z.string().default(''),
+      from: z.string().min(3).default('belwatch <belwatch@localhost>'),
+      pool: z.boolean().default(true),
+    })
+    .default({ url: '', from: 'belwatch <belwatch@localhost>', pool: true }),
+  http: z
+    .strictObject({
+      allowPrivateNetworks: z.array(cidr).default([]),
+      timeout: durationSchema.default(20_000),
+      maxBodyBytes: intLike(1024, 1024 * 1024 * 1024).default(15 * 1024 * 1024),
+      maxRedirects: intLike(0, 20).default(5),
+      perHostConcurrency: intLike(1, 64).default(2),
+      userAgent: z.string().min(1).default('belwatch/0.1 (+https://github.com/belwatch/belwatch; feed monitor)'),
+    })
+    .default({
+      allowPrivateNetworks: [],
+      timeout: 20_000,
+      maxBodyBytes: 15 * 1024 * 1024,
+      maxRedirects: 5,
+      perHostConcurrency: 2,
+      userAgent: 'belwatch/0.1 (+https://github.com/belwatch/belwatch; feed monitor)',
+    }),
+  server: z
+    .strictObject({
+      port: intLike(0, 65535).default(8080),
+      host: z.string().min(1).default('0.0.0.0'),
+      adminToken: z.string().min(16, 'admin token must be at least 16 characters').optional(),
+    })
+    .default({ port: 8080, host: '0.0.0.0' }),
+  retention: z.strictObject({ days: intLike(1, 3650).default(180) }).default({ days: 180 }),
+  log: z
+    .strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') })
+    .default({ level: 'info' }),
+});
+
+export type SourceConfig = z.output<typeof sourceSchema>;
+export type RuleConfig = z.output<typeof ruleSchema>;
+export type ChannelConfig = z.output<typeof channelSchema>;
+export type SubscriptionConfig = z.output<typeof subscriptionSchema>;
+export type Settings = z.output<typeof settingsFileSchema>;
+export type Aliases = Readonly<Record<string, readonly string[]>>;

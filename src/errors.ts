@@ -1,0 +1,101 @@
+/**
+ * Typed errors with stable codes.
+ *
+ * Every error belwatch throws on purpose is a `BelwatchError` with a `code` from `ERROR_CODES`. The
+ * registry is the single list of codes: `docs/errors.md` documents each one and a test keeps the two
+ * in step (fastify's `lib/errors.js` idea). Callers branch on `code`, never on message text.
+ *
+ * Messages are one line and safe to print: they never contain a secret (callers pass URLs through
+ * `redactUrl` before building one). The CLI prints `message` alone unless `--debug` is given.
+ */
+
+export const ERROR_CODES = {
+  BW_CONFIG: 'thrown when one or more configuration files are missing or invalid; `problems` lists each with file:line:col',
+  BW_USAGE: 'thrown when a command line is invalid (unknown option, missing argument, bad value)',
+  BW_INPUT: 'thrown when an input file given on the command line cannot be read or is malformed',
+  BW_RULE: 'thrown when a watch rule query cannot be parsed or compiled; `problems` lists each with file:line:col',
+  BW_FETCH: 'thrown when a source cannot be fetched; `kind` says which (dns, connect, tls, timeout, too-large, http-status, blocked-address)',
+  BW_PARSE: 'thrown when fetched bytes are not a feed or page belwatch can read (not-a-feed, parse-error, selector-broke)',
+  BW_REDIS: 'thrown when Redis cannot be reached or answers in a way belwatch cannot work with',
+  BW_CHANNEL: 'thrown when a delivery channel fails; `permanent` says whether retrying can help',
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** A located problem in a configuration or rules file. */
+export interface Problem {
+  readonly file: string;
+  readonly line: number;
+  readonly col: number;
+  readonly message: string;
+}
+
+export function formatProblem(p: Problem): string {
+  return `${p.file}:${p.line}:${p.col}: ${p.message}`;
+}
+
+export class BelwatchError extends Error {
+  readonly code: ErrorCode;
+
+  constructor(code: ErrorCode, message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.code = code;
+    this.name = new.target.name;
+  }
+}
+
+/** Thrown when configuration is invalid; carries every problem found in one pass. */
+export class ConfigError extends BelwatchError {
+  readonly problems: readonly Problem[];
+
+  constructor(problems: readonly Problem[], options?: ErrorOptions) {
+    super('BW_CONFIG', problems.map(formatProblem).join('\n') || 'invalid configuration', options);
+    this.problems = problems;
+  }
+}
+
+/** Thrown when a command line is invalid. */
+export class UsageError extends BelwatchError {
+  constructor(message: string, options?: ErrorOptions) {
+    super('BW_USAGE', message, options);
+  }
+}
+
+/** Thrown when an input file cannot be read or is malformed. */
+export class InputError extends BelwatchError {
+  constructor(message: string, options?: ErrorOptions) {
+    super('BW_INPUT', message, options);
+  }
+}
+
+/** Thrown when Redis is unreachable or unsuitable. */
+export class RedisError extends BelwatchError {
+  constructor(message: string, options?: ErrorOptions) {
+    super('BW_REDIS', message, options);
+  }
+}
+
+export function isBelwatchError(e: unknown): e is BelwatchError {
+  return e instanceof BelwatchError;
+}
+
+/** Removes user info and query strings from a URL so it can be logged or put into a message. */
+export function redactUrl(raw: string): string {
+  try {
+    const u = new URL(raw);
+    if (u.username || u.password) {
+      u.username = u.username ? '***' : '';
+      u.password = u.password ? '***' : '';
+    }
+    if (u.search) u.search = '?***';
+    return u.toString();
+  } catch {
+    return '<invalid url>';
+  }
+}
+
+/** A one-line description of any thrown value, for logs and CLI output. */
+export function describeError(e: unknown): string {
+  if (e instanceof Error) return e.message.split('\n')[0] ?? e.name;
+  return String(e).split('\n')[0] ?? 'unknown error';
+}

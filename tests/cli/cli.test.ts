@@ -1,0 +1,68 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { writeConfigDir, type TempConfig } from '../helpers/config-dir.js';
+import { hasStackTrace, runCli } from '../helpers/cli.js';
+
+let tmp: TempConfig | undefined;
+afterEach(() => tmp?.cleanup());
+
+describe('belwatch CLI', () => {
+  it('prints help for the program and for every command', () => {
+    const root = runCli(['--help']);
+    expect(root.code).toBe(0);
+    expect(root.stdout).toContain('Usage: belwatch');
+    const commands = [...root.stdout.matchAll(/^ {2}([a-z][a-z-]*)\b/gm)].map((m) => m[1]!).filter((c) => c !== 'help');
+    expect(commands).toContain('validate');
+    for (const cmd of commands) {
+      const r = runCli([cmd, '--help']);
+      expect(r.code, cmd).toBe(0);
+      expect(r.stdout, cmd).toContain(`Usage: belwatch ${cmd}`);
+    }
+  });
+
+  it('validates the shipped config', () => {
+    const r = runCli(['validate']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^ok \(\d+ sources, \d+ rules, \d+ subscriptions\)\n$/);
+  });
+
+  it('prints every problem as file:line:col and exits 1, with no stack trace', () => {
+    tmp = writeConfigDir({
+      'sources.yaml': 'sources:\n  - id: edm\n    name: EDM\n    kind: feed\n    url: not-a-url\n    colour: red\n',
+      'settings.yaml': 'redis: [\n',
+    });
+    const r = runCli(['validate', '--config', tmp.dir]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    const lines = r.stderr.trim().split('\n');
+    expect(lines).toHaveLength(3);
+    for (const line of lines) expect(line).toMatch(/^\/.+\.yaml:\d+:\d+: .+/);
+    expect(hasStackTrace(r.stderr)).toBe(false);
+  });
+
+  it('reads the directory from BELWATCH_CONFIG', () => {
+    tmp = writeConfigDir({ 'rules.yaml': 'rules: 3\n' });
+    const r = runCli(['validate'], { env: { BELWATCH_CONFIG: tmp.dir } });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`${tmp.dir}/rules.yaml:1:8: rules: Invalid input: expected array, received number`);
+  });
+
+  it('reports a missing directory in one line per file', () => {
+    const r = runCli(['validate', '--config', '/nonexistent/belwatch']);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split('\n')).toEqual([
+      '/nonexistent/belwatch/rules.yaml:1:1: file not found',
+      '/nonexistent/belwatch/sources.yaml:1:1: file not found',
+      '/nonexistent/belwatch/subscriptions.yaml:1:1: file not found',
+    ]);
+  });
+
+  it('refuses an unknown option or command with one line and exit 2', () => {
+    for (const args of [['validate', '--bogus'], ['no-such-command']]) {
+      const r = runCli(args);
+      expect(r.code).toBe(2);
+      expect(r.stderr.split('\n')[0]).toMatch(/^error: unknown (option|command)/);
+      expect(hasStackTrace(r.stderr)).toBe(false);
+    }
+  });
+});

@@ -1,0 +1,27 @@
+/** Runs the built `belwatch` binary (dist/) as a child process and captures its output. */
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+
+export const CLI = path.resolve(import.meta.dirname, '../../dist/cli/main.js');
+
+export interface CliResult {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+export function runCli(args: readonly string[], opts: { input?: string; env?: NodeJS.ProcessEnv; cwd?: string } = {}): CliResult {
+  const r = spawnSync(process.execPath, [CLI, ...args], {
+    encoding: 'utf8',
+    input: opts.input ?? '',
+    env: { ...process.env, ...opts.env },
+    cwd: opts.cwd ?? path.resolve(import.meta.dirname, '../..'),
+    timeout: 60_000,
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** True when the text contains something shaped like a V8 stack frame. */
+export function hasStackTrace(text: string): boolean {
+  return /\n\s+at .+(:\d+:\d+\)?|\(node:)/.test(`\n${text}`);
+}

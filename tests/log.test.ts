@@ -1,0 +1,31 @@
+import { Writable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { createLogger } from '../src/log.js';
+
+function capture(): { stream: Writable; text: () => string } {
+  const chunks: string[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      chunks.push(chunk.toString());
+      cb();
+    },
+  });
+  return { stream, text: () => chunks.join('') };
+}
+
+describe('createLogger', () => {
+  it('redacts secret-bearing fields and scrubs configured secrets from messages and values', () => {
+    const out = capture();
+    const log = createLogger({ destination: out.stream, secrets: ['https://hooks.slack.com/services/T0/B0/XYZ', 'hunter22'] });
+    log.child({ subscription: 'daily' }).error(
+      { channel: { webhookUrl: 'https://hooks.slack.com/services/T0/B0/XYZ', secret: 'plain' }, err: 'auth failed for hunter22' },
+      'POST https://hooks.slack.com/services/T0/B0/XYZ failed',
+    );
+    const line = out.text();
+    expect(line).not.toContain('XYZ');
+    expect(line).not.toContain('hunter22');
+    expect(line).not.toContain('plain');
+    expect(line).toContain('[redacted]');
+    expect(JSON.parse(line)).toMatchObject({ subscription: 'daily', level: 50 });
+  });
+});

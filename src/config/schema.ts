@@ -172,6 +172,18 @@ export const settingsFileSchema = z.strictObject({
     })
     .default({ port: 8080, host: '0.0.0.0' }),
   retention: z.strictObject({ days: intLike(1, 3650).default(180) }).default({ days: 180 }),
+  workers: z
+    .strictObject({
+      pollConcurrency: intLike(1, 256).default(8),
+      processConcurrency: intLike(1, 256).default(4),
+      /** How long a job's lock lasts without renewal; a killed worker's job is taken over after this. */
+      lockDuration: durationSchema.default(60_000),
+      /** How often workers look for jobs whose worker died (stalled jobs). */
+      stalledInterval: durationSchema.default(30_000),
+      /** On SIGTERM, how long running jobs may take to finish before the process exits anyway. */
+      shutdownGrace: durationSchema.default(30_000),
+    })
+    .default({ pollConcurrency: 8, processConcurrency: 4, lockDuration: 60_000, stalledInterval: 30_000, shutdownGrace: 30_000 }),
   log: z
     .strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') })
     .default({ level: 'info' }),

@@ -1,0 +1,94 @@
+/**
+ * The fetch job, once per source and poll: gate -> ingest -> 304 stops -> hand articles on ->
+ * record health and fetch state.
+ *
+ * A failing source never throws out of here: the failure is classified by ingestion, recorded in
+ * source health (with backoff via `nextAllowedAt`) and reported in the summary, and the next
+ * scheduled poll tries again. Only infrastructure errors (Redis) throw, so BullMQ retries them.
+ * `force` skips the backoff gate (`belwatch poll --once`).
+ */
+import type { SourceConfig } from '../config/types.js';
+import { readHealth, readSourceState, swapLastItems, writeHealth, writeSourceState } from '../store/health.js';
+import type { Article } from '../types.js';
+import type { PipelineContext } from './context.js';
+import { mayPollNow, recordPoll, type SourceHealth } from './source-health.js';
+
+export interface ArticleCounts {
+  readonly new: number;
+  readonly duplicates: number;
+  readonly clustered: number;
+  readonly matched: number;
+}
+
+/** Where a poll's articles go: processed in-process, or queued for processor workers. */
+export type ArticleSink = (articles: readonly Article[], source: SourceConfig) => Promise<ArticleCounts>;
+
+export interface PollSummary extends ArticleCounts {
+  readonly sourceId: string;
+  readonly outcome: 'ok' | 'not-modified' | 'error' | 'skipped';
+  readonly items: number;
+  readonly status?: number | undefined;
+  readonly errorClass?: string | undefined;
+  readonly errorMessage?: string | undefined;
+  readonly health: SourceHealth;
+  /** Set when the poll shortened the source's interval (items dropped between polls). */
+  readonly newIntervalMs?: number | undefined;
+}
+
+const ZERO: ArticleCounts = { new: 0, duplicates: 0, clustered: 0, matched: 0 };
+
+export async function pollSource(ctx: PipelineContext, source: SourceConfig, sink: ArticleSink, opts: { force?: boolean } = {}): Promise<PollSummary> {
+  const { redis, keys } = ctx;
+  const log = ctx.log.child({ source: source.id });
+  const health = await readHealth(redis, keys, source.id);
+  if (!opts.force && !mayPollNow(health, ctx.now())) {
+    log.debug({ nextAllowedAt: health.nextAllowedAt }, 'poll skipped: backing off');
+    return { sourceId: source.id, outcome: 'skipped', items: 0, ...ZERO, health };
+  }
+
+  const state = await readSourceState(redis, keys, source.id);
+  const result = await ctx.ingest(source, state);
+
+  let counts = ZERO;
+  let overlapsPrevious: boolean | undefined;
+  if (result.kind === 'ok') {
+    overlapsPrevious = await swapLastItems(redis, keys, source.id, result.articles.map((a) => a.id));
+    counts = await sink(result.articles, source);
+  }
+  if (result.kind !== 'error') await writeSourceState(redis, keys, source.id, result.state);
+
+  const next = recordPoll(
+    health,
+    {
+      kind: result.kind,
+      status: result.status,
+      errorClass: result.errorClass,
+      errorMessage: result.errorMessage,
+      items: result.itemCount,
+      newItems: counts.new + counts.clustered,
+      retryAfterMs: result.retryAfterMs,
+      freshForMs: result.freshForMs,
+      overlapsPrevious,
+    },
+    source.interval,
+    ctx.now(),
+  );
+  await writeHealth(redis, keys, next);
+
+  if (result.kind === 'error') log.warn({ errorClass: result.errorClass, status: result.status }, `poll failed: ${result.errorMessage ?? result.errorClass ?? 'error'}`);
+  else log.info({ outcome: result.kind, items: result.itemCount, ...counts }, 'polled');
+  if (next.intervalMs !== health.intervalMs && next.intervalMs !== null) {
+    log.warn({ intervalMs: next.intervalMs }, 'no overlap with the previous poll: the feed may drop items between polls; interval shortened');
+  }
+  return {
+    sourceId: source.id,
+    outcome: result.kind,
+    items: result.itemCount,
+    status: result.status,
+    errorClass: result.errorClass,
+    errorMessage: result.errorMessage,
+    ...counts,
+    health: next,
+    newIntervalMs: next.intervalMs !== health.intervalMs ? (next.intervalMs ?? undefined) : undefined,
+  };
+}

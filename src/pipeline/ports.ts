@@ -1,0 +1,28 @@
+/**
+ * What the pipeline needs from the stages around it, as plain function types. The service wires
+ * the real ones (`adapters.ts`: ingestion, the compiled rules, text analysis); the processors
+ * only see these shapes, so each processor reads as the story of its job.
+ */
+import type { SourceConfig } from '../config/types.js';
+import type { SourceState } from '../store/health.js';
+import type { Article, RuleMatch } from '../types.js';
+
+export interface IngestOutcome {
+  readonly kind: 'ok' | 'not-modified' | 'error';
+  readonly articles: readonly Article[];
+  /** Items listed by the feed or page, new or not (ok only). */
+  readonly itemCount: number;
+  readonly state: SourceState;
+  readonly status?: number | undefined;
+  readonly errorClass?: string | undefined;
+  readonly errorMessage?: string | undefined;
+  /** Whether retrying can help; false for a 404 feed or a broken selector. */
+  readonly permanent?: boolean | undefined;
+  readonly retryAfterMs?: number | undefined;
+  readonly freshForMs?: number | undefined;
+}
+
+export type IngestFn = (source: SourceConfig, state: SourceState) => Promise<IngestOutcome>;
+export type MatchFn = (article: Article) => readonly RuleMatch[];
+/** The analysed tokens of an article's lead (title and first words), for near-duplicate signatures. */
+export type LeadTokensFn = (article: Article) => readonly string[];

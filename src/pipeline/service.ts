@@ -1,0 +1,211 @@
+/**
+ * The running service: one process with any set of roles.
+ *
+ *   scheduler  keeps one BullMQ job scheduler per source (polls happen once however many run),
+ *              trims the archive index hourly, and serves /healthz, /readyz and /metrics
+ *   fetcher    runs poll jobs: fetch, parse, normalise, queue new articles
+ *   processor  runs process jobs: dedupe, cluster, match, archive, hand off
+ *
+ * Start: load config (a broken config refuses to start), connect Redis and warn if it is unsafe
+ * for BullMQ, then start the roles. `reload()` loads the config again: a broken one is refused
+ * and the running one kept. `close()` stops in order — timers and schedules, workers (running
+ * jobs get `shutdownGrace` to finish, then are left to stalled-job recovery), queues, HTTP, Redis —
+ * and can be called any number of times.
+ */
+import type { Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { loadConfig } from '../config/load.js';
+import type { Config } from '../config/types.js';
+import { ConfigError, describeError, type Problem } from '../errors.js';
+import type { Logger } from '../log.js';
+import { createMetrics, type Metrics } from '../server/metrics.js';
+import { startHttpServer, type RunningServer } from '../server/http.js';
+import { trimArchive } from '../store/archive.js';
+import { readAllHealth } from '../store/health.js';
+import { checkRedisSafety, connectRedis, Keys, pingRedis, redisOptionsFromUrl } from '../store/redis.js';
+import { assessHealth } from './source-health.js';
+import { buildRuntime, retentionSeconds, type PipelineContext, type Runtime } from './context.js';
+import type { IngestFn, LeadTokensFn, MatchFn } from './ports.js';
+import { openQueues, type Queues } from './queues.js';
+import { syncPollSchedules } from './schedule-polls.js';
+import { startFetcher, startProcessor } from './workers.js';
+
+export const ROLES = ['scheduler', 'fetcher', 'processor'] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface ServiceDeps {
+  /** Compiles the config's rules; throws ConfigError/RuleError for a broken rule. */
+  readonly compile: (config: Config) => MatchFn;
+  readonly ingest: (config: () => Config) => IngestFn;
+  readonly leadTokens: LeadTokensFn;
+  readonly configChecks?: readonly ((config: Config) => readonly Problem[])[];
+}
+
+export interface ServiceOptions {
+  readonly configDir: string;
+  readonly roles: readonly Role[];
+  readonly log: Logger;
+  readonly deps: ServiceDeps;
+  readonly env?: NodeJS.ProcessEnv;
+  /** Serve HTTP (default: when the scheduler role runs). */
+  readonly http?: boolean;
+}
+
+export interface Service {
+  readonly config: () => Config;
+  readonly redis: Redis;
+  readonly keys: Keys;
+  readonly queues: Queues;
+  readonly metrics: Metrics;
+  readonly httpPort: number | undefined;
+  reload(): Promise<{ ok: true } | { ok: false; problems: readonly string[] }>;
+  close(): Promise<void>;
+}
+
+export async function startService(opts: ServiceOptions): Promise<Service> {
+  const { log, deps } = opts;
+  const load = (): Runtime => {
+    const config = loadConfig(opts.configDir, { ...(opts.env ? { env: opts.env } : {}), checks: deps.configChecks ?? [] });
+    return buildRuntime(config, deps.compile(config));
+  };
+  let runtime = load();
+  const settings = runtime.config.settings;
+  const redis = connectRedis(settings.redis.url);
+  await pingRedis(redis, settings.redis.url);
+  const safety = await checkRedisSafety(redis);
+  for (const w of safety.warnings) log.warn(w);
+
+  const keys = new Keys(settings.redis.prefix);
+  const connection = redisOptionsFromUrl(settings.redis.url);
+  const queues = openQueues(connection, settings.redis.prefix);
+  const metrics = createMetrics();
+  const ctx: PipelineContext = {
+    redis,
+    keys,
+    log,
+    runtime: () => runtime,
+    ingest: deps.ingest(() => runtime.config),
+    leadTokens: deps.leadTokens,
+    now: () => Date.now(),
+  };
+
+  const workers: Worker[] = [];
+  const timers: NodeJS.Timeout[] = [];
+  const w = settings.workers;
+  const workerOpts = { connection, prefix: settings.redis.prefix, lockDuration: w.lockDuration, stalledInterval: w.stalledInterval };
+  const roles = new Set(opts.roles);
+
+  const syncSchedules = async (config: Config): Promise<void> => {
+    const health = await readAllHealth(redis, keys, config.sources.map((s) => s.id));
+    const overrides = new Map(health.filter((h) => h.intervalMs !== null).map((h) => [h.sourceId, h.intervalMs ?? 0]));
+    const r = await syncPollSchedules(queues.poll, config, overrides);
+    log.info(r, 'poll schedules synchronised');
+  };
+
+  if (roles.has('scheduler')) {
+    await syncSchedules(runtime.config);
+    const trim = (): void => {
+      trimArchive(redis, keys, retentionSeconds(runtime.config)).catch((e: unknown) => log.warn(`archive trim failed: ${describeError(e)}`));
+    };
+    trim();
+    const t = setInterval(trim, 3_600_000);
+    t.unref();
+    timers.push(t);
+  }
+  if (roles.has('fetcher')) {
+    const worker = startFetcher(ctx, queues, { ...workerOpts, concurrency: w.pollConcurrency });
+    worker.on('completed', (job, result: { sourceId?: string; outcome?: string; errorClass?: string }) => {
+      if (result.outcome && result.sourceId) {
+        metrics.observePoll({ sourceId: result.sourceId, outcome: result.outcome, errorClass: result.errorClass }, ((job.finishedOn ?? 0) - (job.processedOn ?? 0)) / 1000);
+      }
+    });
+    workers.push(worker);
+  }
+  if (roles.has('processor')) {
+    const worker = startProcessor(ctx, { ...workerOpts, concurrency: w.processConcurrency });
+    worker.on('completed', (job, result: { status: 'new' | 'duplicate' | 'clustered'; matched: string[]; handedOff: string[] }) => {
+      metrics.observeArticle(result, ((job.finishedOn ?? 0) - (job.processedOn ?? 0)) / 1000);
+    });
+    workers.push(worker);
+  }
+
+  metrics.addCollector('belwatch_queue_jobs', 'Jobs per queue and state', ['queue', 'state'], async (set) => {
+    for (const q of [queues.poll, queues.process]) {
+      const counts = await q.getJobCounts('waiting', 'active', 'delayed', 'failed', 'prioritized');
+      for (const [state, n] of Object.entries(counts)) set({ queue: q.name, state }, n);
+    }
+  });
+  metrics.addCollector('belwatch_source_healthy', 'Whether each source is healthy (1) or not (0)', ['source'], async (set) => {
+    const all = await readAllHealth(redis, keys, runtime.config.sources.map((s) => s.id));
+    for (const h of all) set({ source: h.sourceId }, assessHealth(h, Date.now()).healthy ? 1 : 0);
+  });
+  metrics.addCollector('belwatch_source_consecutive_failures', 'Consecutive failed polls per source', ['source'], async (set) => {
+    const all = await readAllHealth(redis, keys, runtime.config.sources.map((s) => s.id));
+    for (const h of all) set({ source: h.sourceId }, h.consecutiveFailures);
+  });
+
+  let http: RunningServer | undefined;
+  if (opts.http ?? roles.has('scheduler')) {
+    http = await startHttpServer({
+      host: settings.server.host,
+      port: settings.server.port,
+      metrics,
+      ready: async () => {
+        try {
+          await redis.ping();
+          return { ok: true, detail: `ready (${runtime.config.sources.length} sources, ${runtime.config.rules.length} rules)` };
+        } catch (e) {
+          return { ok: false, detail: `Redis unreachable: ${describeError(e)}` };
+        }
+      },
+    });
+    log.info({ port: http.port }, 'http server listening');
+  }
+
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      for (const t of timers) clearInterval(t);
+      const grace = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), w.shutdownGrace).unref());
+      const finished = await Promise.race([Promise.all(workers.map((wk) => wk.close())).then(() => 'done' as const), grace]);
+      if (finished === 'timeout') {
+        log.warn('shutdown grace period over: leaving running jobs to stalled-job recovery');
+        await Promise.all(workers.map((wk) => wk.close(true)));
+      }
+      await queues.close();
+      await http?.close();
+      await redis.quit().catch(() => redis.disconnect());
+    })();
+    return closing;
+  };
+
+  return {
+    config: () => runtime.config,
+    redis,
+    keys,
+    queues,
+    metrics,
+    httpPort: http?.port,
+    async reload() {
+      try {
+        const next = load();
+        runtime = next;
+        if (roles.has('scheduler')) await syncSchedules(next.config);
+        log.info('configuration reloaded');
+        return { ok: true };
+      } catch (e) {
+        const problems = problemLines(e);
+        log.error({ problems }, 'configuration reload refused; the running configuration stays');
+        return { ok: false, problems };
+      }
+    },
+    close,
+  };
+}
+
+function problemLines(e: unknown): string[] {
+  if (e instanceof ConfigError) return e.message.split('\n');
+  const problems = (e as { problems?: unknown }).problems;
+  if (Array.isArray(problems)) return problems.map((p) => (typeof p === 'string' ? p : JSON.stringify(p)));
+  return [describeError(e)];
+}

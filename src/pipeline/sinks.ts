@@ -1,0 +1,39 @@
+/**
+ * Where a poll's articles go. `processInline` runs the process step in this process (used by
+ * `belwatch poll --once`, and counts every outcome); `enqueueForProcessors` hands each article to
+ * the `process` queue with a deterministic job id (an article already queued is not queued twice)
+ * and counts as new the ids Redis has not seen yet.
+ */
+import type { Queue } from 'bullmq';
+import type { Article } from '../types.js';
+import type { PipelineContext } from './context.js';
+import type { ArticleCounts, ArticleSink } from './poll-source.js';
+import { processArticle } from './process-article.js';
+import { processJobId, type ProcessJobData } from './queues.js';
+
+export function processInline(ctx: PipelineContext, marker: string): ArticleSink {
+  return async (articles) => {
+    const counts = { new: 0, duplicates: 0, clustered: 0, matched: 0 };
+    for (const article of articles) {
+      const r = await processArticle(ctx, article, marker);
+      if (r.status === 'new') counts.new++;
+      else if (r.status === 'duplicate') counts.duplicates++;
+      else counts.clustered++;
+      if (r.handedOff.length > 0) counts.matched++;
+    }
+    return counts;
+  };
+}
+
+export function enqueueForProcessors(ctx: PipelineContext, queue: Queue<ProcessJobData>): ArticleSink {
+  return async (articles: readonly Article[], source) => {
+    if (articles.length === 0) return { new: 0, duplicates: 0, clustered: 0, matched: 0 };
+    const seen = await ctx.redis.mget(...articles.map((a) => ctx.keys.seen(a.id)));
+    const fresh = articles.filter((_a, i) => seen[i] === null);
+    if (fresh.length > 0) {
+      await queue.addBulk(fresh.map((article) => ({ name: 'process', data: { sourceId: source.id, article }, opts: { jobId: processJobId(article.id) } })));
+    }
+    const counts: ArticleCounts = { new: fresh.length, duplicates: articles.length - fresh.length, clustered: 0, matched: 0 };
+    return counts;
+  };
+}

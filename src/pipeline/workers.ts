@@ -1,0 +1,67 @@
+/**
+ * BullMQ workers for the fetcher and processor roles. Each processor is a few lines that call a
+ * stage function: a poll job runs `pollSource` for its source id with the current config (a source
+ * removed from the config is skipped, not failed); a process job runs `processArticle` with the job
+ * id as claim marker, so a job retried after a crash re-enters its own claim.
+ */
+import { Worker, type ConnectionOptions } from 'bullmq';
+import { keyPrefix } from '../store/redis.js';
+import type { PipelineContext } from './context.js';
+import { pollSource } from './poll-source.js';
+import { processArticle } from './process-article.js';
+import { upsertPollSchedule } from './schedule-polls.js';
+import { QUEUE, type PollJobData, type ProcessJobData, type Queues } from './queues.js';
+import { enqueueForProcessors } from './sinks.js';
+
+export interface WorkerOptions {
+  readonly connection: ConnectionOptions;
+  readonly prefix: string;
+  readonly concurrency: number;
+  readonly lockDuration: number;
+  readonly stalledInterval: number;
+}
+
+export function startFetcher(ctx: PipelineContext, queues: Queues, opts: WorkerOptions): Worker<PollJobData> {
+  const sink = enqueueForProcessors(ctx, queues.process);
+  const worker = new Worker<PollJobData>(
+    QUEUE.poll,
+    async (job) => {
+      const source = ctx.runtime().config.sources.find((s) => s.id === job.data.sourceId);
+      if (!source || !source.enabled) return { skipped: 'not configured' };
+      const summary = await pollSource(ctx, source, sink);
+      if (summary.newIntervalMs !== undefined) {
+        await upsertPollSchedule(queues.poll, source.id, summary.newIntervalMs);
+      }
+      return { sourceId: source.id, outcome: summary.outcome, errorClass: summary.errorClass, items: summary.items, new: summary.new };
+    },
+    workerSettings(opts),
+  );
+  worker.on('failed', (job, err) => ctx.log.warn({ queue: QUEUE.poll, job: job?.id, source: job?.data.sourceId }, `poll job failed: ${err.message}`));
+  worker.on('error', (err) => ctx.log.error({ queue: QUEUE.poll }, `worker error: ${err.message}`));
+  return worker;
+}
+
+export function startProcessor(ctx: PipelineContext, opts: WorkerOptions): Worker<ProcessJobData> {
+  const worker = new Worker<ProcessJobData>(
+    QUEUE.process,
+    async (job) => {
+      const r = await processArticle(ctx, job.data.article, job.id ?? job.data.article.id);
+      return { status: r.status, matched: r.matched, handedOff: r.handedOff };
+    },
+    workerSettings(opts),
+  );
+  worker.on('failed', (job, err) => ctx.log.warn({ queue: QUEUE.process, job: job?.id }, `process job failed: ${err.message}`));
+  worker.on('error', (err) => ctx.log.error({ queue: QUEUE.process }, `worker error: ${err.message}`));
+  return worker;
+}
+
+function workerSettings(opts: WorkerOptions) {
+  return {
+    connection: opts.connection,
+    prefix: keyPrefix(opts.prefix),
+    concurrency: opts.concurrency,
+    lockDuration: opts.lockDuration,
+    stalledInterval: opts.stalledInterval,
+    maxStalledCount: 3,
+  };
+}

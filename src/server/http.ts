@@ -1,0 +1,62 @@
+/**
+ * The service's HTTP server: `/healthz` (the process is up), `/readyz` (Redis answers and a config
+ * is loaded; 503 otherwise) and `/metrics` (Prometheus text format). Anything else is 404.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Metrics } from './metrics.js';
+
+export interface HttpServerOptions {
+  readonly host: string;
+  readonly port: number;
+  readonly metrics: Metrics;
+  readonly ready: () => Promise<{ ok: boolean; detail: string }>;
+}
+
+export interface RunningServer {
+  readonly server: Server;
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+export async function startHttpServer(opts: HttpServerOptions): Promise<RunningServer> {
+  const server = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    const send = (status: number, type: string, body: string): void => {
+      res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' }).end(body);
+    };
+    if (req.method !== 'GET' && req.method !== 'HEAD') return send(405, 'text/plain', 'method not allowed\n');
+    if (path === '/healthz') return send(200, 'text/plain', 'ok\n');
+    if (path === '/readyz') {
+      opts
+        .ready()
+        .then((r) => send(r.ok ? 200 : 503, 'text/plain', `${r.detail}\n`))
+        .catch((e: unknown) => send(503, 'text/plain', `not ready: ${(e as Error).message}\n`));
+      return;
+    }
+    if (path === '/metrics') {
+      opts.metrics.registry
+        .metrics()
+        .then((text) => send(200, opts.metrics.registry.contentType, text))
+        .catch((e: unknown) => send(500, 'text/plain', `metrics failed: ${(e as Error).message}\n`));
+      return;
+    }
+    send(404, 'text/plain', 'not found\n');
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port, opts.host, () => resolve());
+  });
+  let closing: Promise<void> | undefined;
+  return {
+    server,
+    port: (server.address() as AddressInfo).port,
+    close() {
+      closing ??= new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      return closing;
+    },
+  };
+}

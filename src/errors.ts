@@ -68,6 +68,26 @@ export class InputError extends BelwatchError {
   }
 }
 
+/** A problem in one watch rule's query; `offset` is the UTF-16 offset in the query it is about. */
+export interface RuleProblem {
+  readonly ruleId: string;
+  readonly offset: number;
+  readonly message: string;
+}
+
+/**
+ * Thrown when one or more watch rules cannot be parsed or compiled; carries every problem found.
+ * Callers that know where the queries were written map each offset to `file:line:col`.
+ */
+export class RuleError extends BelwatchError {
+  readonly problems: readonly RuleProblem[];
+
+  constructor(problems: readonly RuleProblem[], options?: ErrorOptions) {
+    super('BW_RULE', problems.map((p) => `rule ${p.ruleId}: ${p.message} (at offset ${p.offset})`).join('\n') || 'invalid rule', options);
+    this.problems = problems;
+  }
+}
+
 /** Thrown when Redis is unreachable or unsuitable. */
 export class RedisError extends BelwatchError {
   constructor(message: string, options?: ErrorOptions) {

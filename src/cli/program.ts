@@ -5,6 +5,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
+import { checkRules } from '../rules/check.js';
+import { registerConfigCheck } from './context.js';
+import { registerMatch } from './match.js';
+import { registerRules } from './rules.js';
 import { registerValidate } from './validate.js';
 
 function packageVersion(): string {
@@ -16,6 +20,8 @@ function packageVersion(): string {
   }
 }
 
+registerConfigCheck(checkRules);
+
 export function buildProgram(): Command {
   const program = new Command('belwatch')
     .description('Monitor the outlets that cover Belarus\u2019 foreign policy and alert analysts on matching articles.')
@@ -25,6 +31,11 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   registerValidate(program);
-  for (const cmd of program.commands) cmd.exitOverride();
+  registerMatch(program);
+  registerRules(program);
+  for (const cmd of program.commands) {
+    cmd.exitOverride();
+    for (const sub of cmd.commands) sub.exitOverride();
+  }
   return program;
 }

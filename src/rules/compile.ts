@@ -1,0 +1,180 @@
+/**
+ * Compiles watch rules, once per config load, into a `CompiledRuleSet`: each query parsed, its
+ * aliases resolved, its words analysed into exact tokens and wildcard patterns, field prefixes
+ * pushed down to the leaves, and the rule indexed for the presearcher by the terms it requires.
+ *
+ * Required terms (the Luwak idea): a rule can only match an article that contains at least one of
+ * its anchors. A term or phrase is anchored by one of its tokens (an exact one, the longest, if it
+ * has any); OR needs every branch anchored and unites them; AND and NEAR take the cheapest anchored
+ * operand (exact tokens over wildcards, longer over shorter); NOT anchors nothing. `source:` and
+ * `lang:` anchor on the article's source id and language. A query whose root has no anchors could
+ * match an article without any positive term (`NOT iran`, `NOT a OR b`) and is refused.
+ *
+ * Failure behaviour: every rule is compiled; all problems (syntax, unknown alias, no positive term,
+ * alias spellings with no letters) are collected and thrown together as one `RuleError`, each with
+ * its rule id and offset in the query. Nothing is partly compiled.
+ */
+import { RuleError, type RuleProblem } from '../errors.js';
+import type { Aliases, RuleConfig } from '../config/types.js';
+import { analyzeTerms } from './analyze.js';
+import { parseQuery } from './parse.js';
+import { QuerySyntaxError, TEXT_FIELDS, type QueryNode } from './syntax.js';
+import { isWildcard, PatternTable } from './wildcard.js';
+
+/** A bit per entry of `TEXT_FIELDS`; unscoped leaves search title, summary and content. */
+export type FieldMask = number;
+export const DEFAULT_FIELDS: FieldMask = 0b0111;
+
+/** One token of a term or phrase: an exact analysed token, or a wildcard pattern's id. */
+export type TokenTest = { readonly exact: string } | { readonly pattern: number };
+
+export type Expr =
+  | { readonly kind: 'text'; readonly fields: FieldMask; readonly tokens: readonly TokenTest[]; readonly label: string }
+  | { readonly kind: 'any' | 'all'; readonly children: readonly Expr[] }
+  | { readonly kind: 'not'; readonly child: Expr }
+  | { readonly kind: 'near'; readonly distance: number; readonly ordered: boolean; readonly left: Expr; readonly right: Expr }
+  | { readonly kind: 'source' | 'lang'; readonly value: string };
+
+/** What the presearcher looks up: an exact token, a pattern id, or `source:`/`lang:` keys. */
+export type Anchor = { readonly key: string } | { readonly pattern: number };
+
+export interface CompiledRule {
+  readonly id: string;
+  readonly name: string;
+  readonly priority: RuleConfig['priority'];
+  readonly query: string;
+  readonly tree: QueryNode;
+  readonly expr: Expr;
+  readonly anchors: readonly Anchor[];
+}
+
+export interface CompiledRuleSet {
+  readonly rules: readonly CompiledRule[];
+  readonly patterns: PatternTable;
+  /** Exact token, `source:ID` or `lang:CODE` -> indexes into `rules`. */
+  readonly byKey: ReadonlyMap<string, readonly number[]>;
+  /** Pattern id -> indexes into `rules` anchored on it. */
+  readonly byPattern: ReadonlyMap<number, readonly number[]>;
+}
+
+class CompileError extends Error {
+  constructor(message: string, readonly offset: number) {
+    super(message);
+  }
+}
+
+export function compileRules(rules: readonly RuleConfig[], aliases: Aliases): CompiledRuleSet {
+  const patterns = new PatternTable();
+  const problems: RuleProblem[] = [];
+  const compiled: CompiledRule[] = [];
+  for (const rule of rules) {
+    try {
+      const tree = parseQuery(rule.query);
+      const expr = toExpr(tree, DEFAULT_FIELDS, aliases, patterns);
+      const anchors = anchorsOf(expr, patterns);
+      if (!anchors) throw new CompileError('the query could match without any positive term (add a term that must be present)', 0);
+      const unique = [...new Map(anchors.map((a) => ['key' in a ? `k${a.key}` : `p${a.pattern}`, a])).values()];
+      compiled.push({ id: rule.id, name: rule.name, priority: rule.priority, query: rule.query, tree, expr, anchors: unique });
+    } catch (e) {
+      if (e instanceof QuerySyntaxError || e instanceof CompileError) problems.push({ ruleId: rule.id, offset: e.offset, message: e.message });
+      else throw e;
+    }
+  }
+  if (problems.length > 0) throw new RuleError(problems);
+  return { rules: compiled, patterns, ...indexRules(compiled) };
+}
+
+function indexRules(rules: readonly CompiledRule[]): Pick<CompiledRuleSet, 'byKey' | 'byPattern'> {
+  const byKey = new Map<string, number[]>();
+  const byPattern = new Map<number, number[]>();
+  rules.forEach((rule, i) => {
+    for (const a of rule.anchors) {
+      const list = 'key' in a ? byKey.get(a.key) ?? [] : byPattern.get(a.pattern) ?? [];
+      if (list[list.length - 1] !== i) list.push(i);
+      if ('key' in a) byKey.set(a.key, list);
+      else byPattern.set(a.pattern, list);
+    }
+  });
+  return { byKey, byPattern };
+}
+
+function textLeaf(written: string, fields: FieldMask, patterns: PatternTable, offset: number): Expr {
+  const tokens = analyzeTerms(written, { wildcards: true });
+  if (tokens.length === 0) throw new CompileError(`"${written}" has no letters or digits to match`, offset);
+  return {
+    kind: 'text',
+    fields,
+    label: tokens.join(' '),
+    tokens: tokens.map((t) => (isWildcard(t) ? { pattern: patterns.add(t) } : { exact: t })),
+  };
+}
+
+function toExpr(node: QueryNode, fields: FieldMask, aliases: Aliases, patterns: PatternTable): Expr {
+  const sub = (n: QueryNode, f: FieldMask = fields): Expr => toExpr(n, f, aliases, patterns);
+  switch (node.kind) {
+    case 'word':
+    case 'phrase':
+      return textLeaf(node.text, fields, patterns, node.offset);
+    case 'alias': {
+      const spellings = Object.hasOwn(aliases, node.name) ? aliases[node.name] : undefined;
+      if (!spellings) throw new CompileError(`unknown alias @${node.name}`, node.offset);
+      const children = spellings.map((s) => textLeaf(s, fields, patterns, node.offset));
+      return children.length === 1 ? children[0]! : { kind: 'any', children };
+    }
+    case 'field':
+      if (fields !== DEFAULT_FIELDS) throw new CompileError(`field ${node.field}: inside another field prefix`, node.offset);
+      return sub(node.child, 1 << TEXT_FIELDS.indexOf(node.field));
+    case 'source':
+    case 'lang':
+      return { kind: node.kind, value: node.value };
+    case 'and':
+    case 'or':
+      return { kind: node.kind === 'and' ? 'all' : 'any', children: node.children.map((c) => sub(c)) };
+    case 'not':
+      return { kind: 'not', child: sub(node.child) };
+    case 'near':
+      return { kind: 'near', distance: node.distance, ordered: node.ordered, left: sub(node.left), right: sub(node.right) };
+  }
+}
+
+function anchorCost(a: Anchor, patterns: PatternTable): number {
+  if ('pattern' in a) return 3 + 4 / Math.max(1, (patterns.patterns[a.pattern]?.text.length ?? 1) - 1);
+  if (a.key.startsWith('source:') || a.key.startsWith('lang:')) return 50;
+  return 1 + 2 / a.key.length;
+}
+
+function setCost(anchors: readonly Anchor[], patterns: PatternTable): number {
+  return anchors.reduce((sum, a) => sum + anchorCost(a, patterns), 0);
+}
+
+function cheapest(options: readonly (readonly Anchor[] | undefined)[], patterns: PatternTable): readonly Anchor[] | undefined {
+  let best: readonly Anchor[] | undefined;
+  for (const o of options) if (o && (!best || setCost(o, patterns) < setCost(best, patterns))) best = o;
+  return best;
+}
+
+/** The anchors of an expression, or undefined when it can be true without any positive term. */
+export function anchorsOf(expr: Expr, patterns: PatternTable): readonly Anchor[] | undefined {
+  switch (expr.kind) {
+    case 'text':
+      return cheapest(expr.tokens.map((t): Anchor[] => ['exact' in t ? { key: t.exact } : { pattern: t.pattern }]), patterns);
+    case 'source':
+    case 'lang':
+      return [{ key: `${expr.kind}:${expr.value}` }];
+    case 'not':
+      return undefined;
+    case 'any': {
+      const all = expr.children.map((c) => anchorsOf(c, patterns));
+      return all.every((a) => a !== undefined) ? all.flat() : undefined;
+    }
+    case 'all':
+      return cheapest(expr.children.map((c) => anchorsOf(c, patterns)), patterns);
+    case 'near':
+      return cheapest([anchorsOf(expr.left, patterns), anchorsOf(expr.right, patterns)], patterns);
+  }
+}
+
+/** Readable anchors of a rule, for `belwatch rules check`. */
+export function describeAnchors(rule: CompiledRule, patterns: PatternTable): string[] {
+  return rule.anchors.map((a) => ('key' in a ? a.key : (patterns.patterns[a.pattern]?.text ?? '?')));
+}

@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
+import { registerParse } from './parse.js';
 import { registerValidate } from './validate.js';
 
 function packageVersion(): string {
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   registerValidate(program);
+  registerParse(program);
   for (const cmd of program.commands) cmd.exitOverride();
   return program;
 }

@@ -88,6 +88,42 @@ export class RuleError extends BelwatchError {
   }
 }
 
+/** What went wrong with a fetch; kept with its detail for source health. */
+export type FetchErrorKind = 'dns' | 'connect' | 'tls' | 'timeout' | 'too-large' | 'http-status' | 'blocked-address';
+
+/** Thrown (or returned in a fetch outcome) when a URL cannot be fetched; `kind` says why. */
+export class FetchError extends BelwatchError {
+  readonly kind: FetchErrorKind;
+  /** The HTTP status for `http-status`, else undefined. */
+  readonly status: number | undefined;
+  /** Milliseconds the server asked us to wait (429/503 Retry-After), else undefined. */
+  readonly retryAfterMs: number | undefined;
+
+  constructor(
+    kind: FetchErrorKind,
+    message: string,
+    options?: ErrorOptions & { readonly status?: number; readonly retryAfterMs?: number },
+  ) {
+    super('BW_FETCH', message, options);
+    this.kind = kind;
+    this.status = options?.status;
+    this.retryAfterMs = options?.retryAfterMs;
+  }
+}
+
+/** Why fetched bytes could not be read as the source's kind. */
+export type ParseErrorKind = 'not-a-feed' | 'parse-error' | 'selector-broke';
+
+/** Thrown (or returned) when bytes are not a feed or page belwatch can read; `kind` says why. */
+export class ParseError extends BelwatchError {
+  readonly kind: ParseErrorKind;
+
+  constructor(kind: ParseErrorKind, message: string, options?: ErrorOptions) {
+    super('BW_PARSE', message, options);
+    this.kind = kind;
+  }
+}
+
 /** Thrown when Redis is unreachable or unsuitable. */
 export class RedisError extends BelwatchError {
   constructor(message: string, options?: ErrorOptions) {

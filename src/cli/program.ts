@@ -9,6 +9,7 @@ import { checkRules } from '../rules/check.js';
 import { registerConfigCheck } from './context.js';
 import { registerMatch } from './match.js';
 import { registerRules } from './rules.js';
+import { registerParse } from './parse.js';
 import { registerValidate } from './validate.js';
 
 function packageVersion(): string {
@@ -33,6 +34,7 @@ export function buildProgram(): Command {
   registerValidate(program);
   registerMatch(program);
   registerRules(program);
+  registerParse(program);
   for (const cmd of program.commands) {
     cmd.exitOverride();
     for (const sub of cmd.commands) sub.exitOverride();

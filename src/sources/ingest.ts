@@ -1,0 +1,127 @@
+/**
+ * `ingestSource`: one poll of one source, the story the pipeline's fetch job tells (miniflux's
+ * RefreshFeed): fetch with the validators from the last response -> stop on 304 -> decode and parse
+ * as the source's kind -> normalise -> for `fullText` sources, fetch each new article page (same
+ * client, guard and limits) and put Readability's main text into `content`.
+ *
+ * Never throws. The result carries the articles, the state to persist for the next poll (ETag,
+ * Last-Modified, page-change hash: unchanged on a failure, so a later 304 still works), the
+ * server's caching hints, and at most one typed error (`FetchError` or `ParseError`, each with a
+ * `kind`). A failed full-text fetch keeps the feed's own content; it is not an error of the source.
+ */
+import type { Settings, SourceConfig } from '../config/types.js';
+import type { FetchError, ParseError } from '../errors.js';
+import type { Article } from '../types.js';
+import { decodeBytes } from './charset.js';
+import type { CacheHints } from './fetch/cache-hints.js';
+import { fetchUrl, type FetchOptions } from './fetch/fetch-url.js';
+import type { LookupFn } from './fetch/guarded-dispatcher.js';
+import type { HostLimiter } from './fetch/host-limiter.js';
+import type { Dispatcher } from 'undici';
+import { extractFullText } from './parse/full-text.js';
+import { parseSourceBytes, type FeedInfo } from './parse-source.js';
+
+export interface IngestState {
+  readonly etag?: string | undefined;
+  readonly lastModified?: string | undefined;
+  readonly pageHash?: string | undefined;
+}
+
+export interface IngestOptions {
+  readonly dispatcher?: Dispatcher;
+  readonly lookup?: LookupFn;
+  readonly limiter?: HostLimiter;
+  readonly now?: () => Date;
+  /** Only these article ids get a full-text fetch (the pipeline passes the unseen ones); default all. */
+  readonly wantFullText?: (article: Article) => boolean;
+  /** At most this many full-text fetches per poll (default 20). */
+  readonly maxFullText?: number;
+  readonly signal?: AbortSignal;
+}
+
+export interface IngestResult {
+  readonly status: 'ok' | 'not-modified' | 'error';
+  readonly articles: readonly Article[];
+  readonly feed: FeedInfo | null;
+  readonly state: IngestState;
+  readonly cacheHints: CacheHints;
+  readonly httpStatus: number | null;
+  readonly finalUrl: string;
+  readonly error: FetchError | ParseError | null;
+}
+
+const FULL_TEXT_ACCEPT = 'text/html, application/xhtml+xml;q=0.9, */*;q=0.5';
+
+function fetchOptions(source: SourceConfig, settings: Settings, opts: IngestOptions): FetchOptions {
+  return {
+    settings,
+    ...(opts.dispatcher ? { dispatcher: opts.dispatcher } : {}),
+    ...(opts.lookup ? { lookup: opts.lookup } : {}),
+    ...(opts.limiter ? { limiter: opts.limiter } : {}),
+    ...(opts.signal ? { signal: opts.signal } : {}),
+    userAgent: source.userAgent,
+    headers: source.headers,
+  };
+}
+
+async function addFullText(articles: Article[], source: SourceConfig, settings: Settings, opts: IngestOptions): Promise<Article[]> {
+  const want = opts.wantFullText ?? (() => true);
+  let budget = opts.maxFullText ?? 20;
+  const base = fetchOptions(source, settings, opts);
+  return Promise.all(
+    articles.map(async (a) => {
+      if (a.url === null || !want(a) || budget <= 0) return a;
+      budget--;
+      const res = await fetchUrl(a.url, { ...base, accept: FULL_TEXT_ACCEPT });
+      if (res.kind !== 'ok') return a;
+      const text = extractFullText(decodeBytes(res.body, res.contentType).text);
+      return text !== null && text.length > a.content.length ? { ...a, content: text } : a;
+    }),
+  );
+}
+
+export async function ingestSource(
+  source: SourceConfig,
+  settings: Settings,
+  state: IngestState,
+  opts: IngestOptions = {},
+): Promise<IngestResult> {
+  const fetchedAt = opts.now?.() ?? new Date();
+  const conditional = source.kind === 'feed' || source.kind === 'page';
+  const res = await fetchUrl(source.url, {
+    ...fetchOptions(source, settings, opts),
+    ...(conditional ? { etag: state.etag, lastModified: state.lastModified } : {}),
+  });
+  const empty = { articles: [], feed: null, cacheHints: {}, httpStatus: null };
+  if (res.kind === 'error') {
+    const cacheHints = res.error.retryAfterMs === undefined ? {} : { retryAfterMs: res.error.retryAfterMs };
+    return { ...empty, status: 'error', state, cacheHints, httpStatus: res.error.status ?? null, finalUrl: res.url, error: res.error };
+  }
+  if (res.kind === 'not-modified') {
+    return { ...empty, status: 'not-modified', state, cacheHints: res.cacheHints, httpStatus: res.status, finalUrl: res.url, error: null };
+  }
+  const newState: IngestState = {
+    etag: res.etag ?? undefined,
+    lastModified: res.lastModified ?? undefined,
+    pageHash: state.pageHash,
+  };
+  const common = { cacheHints: res.cacheHints, httpStatus: res.status, finalUrl: res.url };
+  const parsed = await parseSourceBytes({
+    bytes: res.body,
+    contentType: res.contentType,
+    url: res.url,
+    fetchedAt,
+    source,
+    previousPageHash: state.pageHash,
+  });
+  if (!parsed.ok) return { ...common, status: 'error', articles: [], feed: null, state, error: parsed.error };
+  const articles = source.fullText ? await addFullText(parsed.articles, source, settings, opts) : parsed.articles;
+  return {
+    ...common,
+    status: 'ok',
+    articles,
+    feed: parsed.feed,
+    state: { ...newState, pageHash: parsed.pageHash ?? state.pageHash },
+    error: null,
+  };
+}

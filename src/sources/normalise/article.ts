@@ -1,0 +1,105 @@
+/**
+ * Raw parsed items to `Article` values (pure).
+ *
+ * Per item: title, summary and content become plain text (`htmlToText`); a missing summary is the
+ * first 300 characters of the content. The link is made absolute (item base, feed base, fetched URL)
+ * and canonicalised; unusable links give `url: null`. Dates go through `normaliseDate`. `lang` is
+ * the item's, else the feed's, else the source's. Items with neither a title, a link nor any text
+ * are dropped.
+ *
+ * Identity: the key is the canonical URL, else the guid, else title + date (page-change versions: the
+ * URL and the text hash, so each version of the page is its own article). A key shared by several
+ * items of one batch (twenty items with one guid, or every item linking to the home page) is
+ * extended with a hash of the title, summary and date, so distinct items never collapse into one id.
+ * The id is the first 20 characters of the base64url SHA-256 of the key, independent of the source,
+ * so the same URL seen through two sources has one id.
+ */
+import { createHash } from 'node:crypto';
+import type { Article } from '../../types.js';
+import type { ParsedFeed, RawItem } from '../parse/parsed-feed.js';
+import { normaliseDate } from './date.js';
+import { htmlToText } from './text.js';
+import { canonicalLink } from './url.js';
+
+export interface NormaliseContext {
+  readonly sourceId: string;
+  /** The URL the bytes came from (or null for a local file). */
+  readonly url?: string | null | undefined;
+  readonly fetchedAt: Date;
+  /** The source's configured language, the last fallback. */
+  readonly lang?: string | undefined;
+}
+
+const SUMMARY_FALLBACK_CHARS = 300;
+
+function hashId(key: string): string {
+  return createHash('sha256').update(key).digest('base64url').slice(0, 20);
+}
+
+function normaliseLang(raw: string | undefined): string | null {
+  const l = (raw ?? '').trim().replace(/_/g, '-');
+  if (!/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(l)) return null;
+  const [primary, ...rest] = l.split('-');
+  return [primary!.toLowerCase(), ...rest].join('-');
+}
+
+interface Draft {
+  readonly article: Omit<Article, 'id'>;
+  readonly key: string;
+}
+
+function draftOf(item: RawItem, feed: ParsedFeed, ctx: NormaliseContext, feedBase: string | null): Draft | null {
+  const title = htmlToText(item.title ?? '');
+  const content = htmlToText(item.content ?? '');
+  let summary = htmlToText(item.summary ?? '');
+  if (summary === '' && content !== '') summary = content.slice(0, SUMMARY_FALLBACK_CHARS);
+  const base = item.base ? (canonicalLink(item.base, feedBase) ?? feedBase) : feedBase;
+  const url = canonicalLink(item.link, base) ?? (item.guid && /^https?:/i.test(item.guid.trim()) ? canonicalLink(item.guid, base) : null);
+  if (title === '' && url === null && summary === '' && content === '') return null;
+  const guid = item.guid?.trim() ? item.guid.trim() : null;
+  const date = normaliseDate(item.date, ctx.fetchedAt);
+  const author = htmlToText(item.author ?? '');
+  const categories = [...new Set((item.categories ?? []).map(htmlToText).filter((c) => c !== ''))];
+  const key = feed.format === 'page-change' && guid !== null ? `p:${url ?? ''}\u0000${guid}`
+    : url !== null ? `u:${url}` : guid !== null ? `g:${guid}` : `t:${title}\u0000${item.date ?? ''}`;
+  return {
+    key,
+    article: {
+      sourceId: ctx.sourceId,
+      url,
+      guid,
+      title,
+      summary,
+      content,
+      author: author === '' ? null : author,
+      categories,
+      published: date.iso,
+      publishedEstimated: date.estimated,
+      fetchedAt: ctx.fetchedAt.toISOString(),
+      lang: normaliseLang(item.lang) ?? normaliseLang(feed.lang) ?? normaliseLang(ctx.lang),
+    },
+  };
+}
+
+export function normaliseFeed(feed: ParsedFeed, ctx: NormaliseContext): Article[] {
+  const feedBase = canonicalLink(feed.base ?? null, ctx.url ?? null) ?? (ctx.url ? canonicalLink(ctx.url) : null) ?? canonicalLink(feed.link);
+  const drafts: Draft[] = [];
+  for (const item of feed.items) {
+    const d = draftOf(item, feed, ctx, feedBase);
+    if (d) drafts.push(d);
+  }
+  const counts = new Map<string, number>();
+  for (const d of drafts) counts.set(d.key, (counts.get(d.key) ?? 0) + 1);
+  const used = new Set<string>();
+  return drafts.map((d) => {
+    let key = d.key;
+    if ((counts.get(key) ?? 0) > 1) {
+      const a = d.article;
+      const extended = `${key}\u0000${a.title}\u0000${a.summary.slice(0, 200)}\u0000${a.published}`;
+      key = extended;
+      for (let n = 2; used.has(key); n++) key = `${extended}\u0000${n}`;
+    }
+    used.add(key);
+    return { id: hashId(key), ...d.article };
+  });
+}

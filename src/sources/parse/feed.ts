@@ -1,0 +1,139 @@
+/**
+ * Decoded feed text to a `ParsedFeed` (pure apart from rss-parser's promise API).
+ *
+ * Sniffing first: an empty body is `not-a-feed` ("empty body"; one RFE/RL endpoint answers so); a
+ * body starting with `{` is JSON Feed; otherwise the first element decides: `rss`, `feed`, `RDF`
+ * go to rss-parser's `parseString` (never `parseURL`), `html` and anything else is `not-a-feed`.
+ * The DOCTYPE is always removed first (no entity declaration ever reaches the XML parser: XXE and
+ * billion-laughs entities stay literal text). If strict parsing fails, the text is salvaged in
+ * steps (`repairEntities`, then `reserialiseXml`) and parsed again; an Atom feed whose dates
+ * rss-parser cannot handle is retried with those dates read raw. When every step fails the first
+ * error is reported as `parse-error` with its line and column.
+ */
+import Parser from 'rss-parser';
+import { ParseError } from '../../errors.js';
+import { textOf } from '../normalise/text.js';
+import { parseJsonFeed } from './json-feed.js';
+import type { ParsedFeed, RawItem } from './parsed-feed.js';
+import { ensureChannel, repairEntities, reserialiseXml, stripDoctype, unprefixRss } from './xml-salvage.js';
+
+type Obj = Record<string, unknown>;
+
+const parser = new Parser({
+  defaultRSS: 2,
+  customFields: {
+    feed: ['dc:language'],
+    item: [['category', 'bwCategories', { keepArray: true }], ['bw-published', 'bwPublished'], ['bw-updated', 'bwUpdated'], 'updated', 'published'],
+  },
+});
+
+const FEED_ROOTS = /^(rss|feed|(?:[a-z]+:)?rdf)$/i;
+const LEADING = /^(?:\s+|<\?[\s\S]*?\?>|<!--[\s\S]*?-->)*<([A-Za-z_][\w:.-]*)/;
+
+/** The name of the document's root element, or undefined when the text does not start like XML. */
+export function rootElementName(text: string): string | undefined {
+  return LEADING.exec(text.slice(0, 64 * 1024))?.[1];
+}
+
+function categoriesOf(item: Obj): string[] {
+  const raw = item['categories'] ?? item['bwCategories'];
+  if (!Array.isArray(raw)) return [];
+  return raw
+    .map((c: unknown) => {
+      const o = c as { $?: { term?: unknown; label?: unknown } } | null;
+      return textOf(c) || textOf(o?.$?.label) || textOf(o?.$?.term);
+    })
+    .filter((c) => c !== '');
+}
+
+function rawItem(item: Obj, isAtom: boolean): RawItem {
+  const pick = (...keys: string[]): string | undefined => {
+    for (const k of keys) {
+      const v = textOf(item[k]);
+      if (v !== '') return v;
+    }
+    return undefined;
+  };
+  const encoded = pick('content:encoded');
+  const content = pick('content');
+  return {
+    title: pick('title'),
+    link: pick('link') ?? (isAtom ? undefined : pick('rdf:about')),
+    guid: pick('guid', 'id'),
+    summary: isAtom ? pick('summary') : content,
+    content: encoded ?? content,
+    author: pick('creator', 'author', 'dc:creator'),
+    categories: categoriesOf(item),
+    date: isAtom ? pick('published', 'bwPublished', 'updated', 'bwUpdated', 'pubDate') : pick('pubDate', 'dc:date', 'date', 'isoDate'),
+    lang: pick('language'),
+  };
+}
+
+function rootAttr(text: string, name: string): string | undefined {
+  const root = /<(?:rss|feed|(?:[a-z]+:)?RDF)\b[^>]*>/i.exec(text.slice(0, 64 * 1024))?.[0] ?? '';
+  return new RegExp(`\\s${name}\\s*=\\s*["']([^"']*)["']`).exec(root)?.[1];
+}
+
+function describeXmlError(e: unknown): string {
+  const msg = e instanceof Error ? e.message : String(e);
+  return msg.replace(/\s*\n\s*/g, ' ').slice(0, 200);
+}
+
+const NOT_RECOGNISED = /not recognized as RSS/i;
+
+async function parseXml(text: string, root: string): Promise<ParsedFeed> {
+  const attempts: (() => string)[] = [() => text, () => repairEntities(text), () => reserialiseXml(repairEntities(text))];
+  let first: unknown;
+  for (const attempt of attempts) {
+    let candidate: string;
+    try {
+      candidate = attempt();
+    } catch (e) {
+      first ??= e;
+      continue;
+    }
+    for (const variant of [candidate, candidate.replace(/<(\/?)(published|updated)\b/g, '<$1bw-$2')]) {
+      try {
+        const feed = (await parser.parseString(variant)) as unknown as Obj;
+        return toParsedFeed(feed, text, root);
+      } catch (e) {
+        if (e instanceof Error && NOT_RECOGNISED.test(e.message)) throw new ParseError('not-a-feed', `root element <${root}> is not a feed`);
+        first ??= e;
+        if (!(e instanceof RangeError)) break;
+      }
+    }
+  }
+  throw new ParseError('parse-error', `ill-formed XML: ${describeXmlError(first)}`, { cause: first });
+}
+
+function toParsedFeed(feed: Obj, text: string, root: string): ParsedFeed {
+  const isAtom = root.toLowerCase() === 'feed';
+  const items = Array.isArray(feed['items']) ? (feed['items'] as unknown[]) : [];
+  return {
+    format: isAtom ? 'atom' : /rdf$/i.test(root) ? 'rdf' : 'rss',
+    title: textOf(feed['title']),
+    link: textOf(feed['link']),
+    lang: textOf(feed['language']) || textOf(feed['dc:language']) || rootAttr(text, 'xml:lang') || undefined,
+    base: rootAttr(text, 'xml:base'),
+    items: items.filter((i): i is Obj => i !== null && typeof i === 'object').map((i) => rawItem(i, isAtom)),
+  };
+}
+
+/** Parses decoded feed text; throws `ParseError` (`not-a-feed` or `parse-error`). */
+export async function parseFeedText(decoded: string): Promise<ParsedFeed> {
+  const text = stripDoctype(decoded.replace(/^\uFEFF/, ''));
+  const trimmed = text.trimStart();
+  if (trimmed === '') throw new ParseError('not-a-feed', 'empty body');
+  if (trimmed.startsWith('{') || trimmed.startsWith('[')) return parseJsonFeed(trimmed);
+  let root = rootElementName(trimmed);
+  let xml = trimmed;
+  if (root?.includes(':') && !/rdf$/i.test(root)) {
+    xml = unprefixRss(trimmed);
+    root = rootElementName(xml);
+  }
+  if (root === undefined) throw new ParseError('not-a-feed', 'neither XML nor JSON');
+  if (/^html$/i.test(root)) throw new ParseError('not-a-feed', 'an HTML page, not a feed');
+  if (!FEED_ROOTS.test(root)) throw new ParseError('not-a-feed', `root element <${root}> is not a feed`);
+  if (/^rss$/i.test(root) || /rdf$/i.test(root)) xml = ensureChannel(/rdf$/i.test(root) ? unprefixRss(xml) : xml);
+  return parseXml(xml, root);
+}

@@ -6,10 +6,13 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { checkRules } from '../rules/check.js';
+import { registerRulesTest, registerSearch } from './archive-commands.js';
 import { registerConfigCheck } from './context.js';
 import { registerMatch } from './match.js';
+import { registerPoll } from './poll.js';
 import { registerRules } from './rules.js';
 import { registerParse } from './parse.js';
+import { registerRun } from './run.js';
 import { registerValidate } from './validate.js';
 
 function packageVersion(): string {
@@ -33,8 +36,11 @@ export function buildProgram(): Command {
     .exitOverride();
   registerValidate(program);
   registerMatch(program);
-  registerRules(program);
+  registerRulesTest(registerRules(program));
   registerParse(program);
+  registerRun(program);
+  registerPoll(program);
+  registerSearch(program);
   for (const cmd of program.commands) {
     cmd.exitOverride();
     for (const sub of cmd.commands) sub.exitOverride();

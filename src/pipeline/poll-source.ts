@@ -41,8 +41,8 @@ export async function pollSource(ctx: PipelineContext, source: SourceConfig, sin
   const { redis, keys } = ctx;
   const log = ctx.log.child({ source: source.id });
   const health = await readHealth(redis, keys, source.id);
-  if (!opts.force && !mayPollNow(health, ctx.now())) {
-    log.debug({ nextAllowedAt: health.nextAllowedAt }, 'poll skipped: backing off');
+  if (!opts.force && !mayPollNow(health, ctx.now(), source.interval)) {
+    log.debug({ nextAllowedAt: health.nextAllowedAt, lastAttempt: health.lastAttempt }, 'poll skipped: backing off or polled moments ago');
     return { sourceId: source.id, outcome: 'skipped', items: 0, ...ZERO, health };
   }
 

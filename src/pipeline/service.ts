@@ -18,6 +18,7 @@ import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/types.js';
 import { ConfigError, describeError, type Problem } from '../errors.js';
 import type { Logger } from '../log.js';
+import { createDashboard } from '../server/dashboard.js';
 import { createMetrics, type Metrics } from '../server/metrics.js';
 import { startHttpServer, type RunningServer } from '../server/http.js';
 import { trimArchive } from '../store/archive.js';
@@ -53,6 +54,8 @@ export interface ServiceOptions {
 
 export interface Service {
   readonly config: () => Config;
+  /** The config and compiled matcher in force (swapped whole on reload). */
+  readonly runtime: () => Runtime;
   readonly redis: Redis;
   readonly keys: Keys;
   readonly queues: Queues;
@@ -99,6 +102,11 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
     const health = await readAllHealth(redis, keys, config.sources.map((s) => s.id));
     const overrides = new Map(health.filter((h) => h.intervalMs !== null).map((h) => [h.sourceId, h.intervalMs ?? 0]));
     const r = await syncPollSchedules(queues.poll, config, overrides);
+    // A job scheduler's first run waits for its first slot (up to a whole interval): a source
+    // never polled gets one poll now, with a deterministic id so several schedulers add it once.
+    const neverPolled = health.filter((h) => h.polls === 0).map((h) => h.sourceId);
+    const enabled = new Set(config.sources.filter((s) => s.enabled).map((s) => s.id));
+    await queues.poll.addBulk(neverPolled.filter((id) => enabled.has(id)).map((sourceId) => ({ name: 'poll', data: { sourceId }, opts: { jobId: `first-poll-${sourceId}` } })));
     log.info(r, 'poll schedules synchronised');
   };
 
@@ -109,8 +117,15 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
     };
     trim();
     const t = setInterval(trim, 3_600_000);
-    t.unref();
-    timers.push(t);
+    // Schedules live in Redis: re-assert them now and then, so a Redis that lost its data
+    // (restarted without persistence) gets its polls back without a restart of belwatch.
+    const resync = setInterval(() => {
+      syncSchedules(runtime.config).catch((e: unknown) => log.warn(`schedule sync failed: ${describeError(e)}`));
+    }, 60_000);
+    for (const timer of [t, resync]) {
+      timer.unref();
+      timers.push(timer);
+    }
   }
   if (roles.has('fetcher')) {
     const worker = startFetcher(ctx, queues, { ...workerOpts, concurrency: w.pollConcurrency });
@@ -150,6 +165,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
       host: settings.server.host,
       port: settings.server.port,
       metrics,
+      dashboard: settings.server.adminToken ? createDashboard([queues.poll, queues.process], settings.server.adminToken) : undefined,
       ready: async () => {
         try {
           await redis.ping();
@@ -181,6 +197,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
 
   return {
     config: () => runtime.config,
+    runtime: () => runtime,
     redis,
     keys,
     queues,

@@ -135,7 +135,13 @@ export function assessHealth(h: SourceHealth, nowMs: number): HealthAssessment {
   return { healthy: reasons.length === 0, reasons };
 }
 
-/** Whether a poll may run now, given backoff, Retry-After and freshness. */
-export function mayPollNow(h: SourceHealth, nowMs: number): boolean {
-  return h.nextAllowedAt === null || Date.parse(h.nextAllowedAt) <= nowMs;
+/**
+ * Whether a poll may run now, given backoff, Retry-After and freshness — and not within half an
+ * interval of the last attempt, so a source's first poll and its first scheduled slot (or any two
+ * triggers close together) make one request, not two.
+ */
+export function mayPollNow(h: SourceHealth, nowMs: number, intervalMs: number): boolean {
+  if (h.nextAllowedAt !== null && Date.parse(h.nextAllowedAt) > nowMs) return false;
+  const interval = h.intervalMs ?? intervalMs;
+  return h.lastAttempt === null || nowMs - Date.parse(h.lastAttempt) >= interval / 2;
 }

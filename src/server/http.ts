@@ -1,9 +1,11 @@
 /**
  * The service's HTTP server: `/healthz` (the process is up), `/readyz` (Redis answers and a config
- * is loaded; 503 otherwise) and `/metrics` (Prometheus text format). Anything else is 404.
+ * is loaded; 503 otherwise), `/metrics` (Prometheus text format) and, with an admin token
+ * configured, the queue dashboard under `/admin/queues`. Anything else is 404.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { DASHBOARD_PATH, type RequestHandler } from './dashboard.js';
 import type { Metrics } from './metrics.js';
 
 export interface HttpServerOptions {
@@ -11,6 +13,8 @@ export interface HttpServerOptions {
   readonly port: number;
   readonly metrics: Metrics;
   readonly ready: () => Promise<{ ok: boolean; detail: string }>;
+  /** The queue dashboard, mounted at /admin/queues when given. */
+  readonly dashboard?: RequestHandler | undefined;
 }
 
 export interface RunningServer {
@@ -21,7 +25,11 @@ export interface RunningServer {
 
 export async function startHttpServer(opts: HttpServerOptions): Promise<RunningServer> {
   const server = createServer((req, res) => {
-    const path = (req.url ?? '/').split('?')[0];
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    if (opts.dashboard && (path === DASHBOARD_PATH || path.startsWith(`${DASHBOARD_PATH}/`))) {
+      opts.dashboard(req, res);
+      return;
+    }
     const send = (status: number, type: string, body: string): void => {
       res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' }).end(body);
     };

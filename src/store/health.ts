@@ -8,9 +8,9 @@ import { emptyHealth, type SourceHealth } from '../pipeline/source-health.js';
 import type { Keys } from './redis.js';
 
 export interface SourceState {
-  readonly etag?: string;
-  readonly lastModified?: string;
-  readonly pageHash?: string;
+  readonly etag?: string | undefined;
+  readonly lastModified?: string | undefined;
+  readonly pageHash?: string | undefined;
 }
 
 export async function readHealth(redis: Redis, keys: Keys, sourceId: string): Promise<SourceHealth> {

@@ -37,8 +37,15 @@ describe('recordPoll', () => {
   it('honours Retry-After even on the first failure', () => {
     const h = polls([{ kind: 'error', status: 429, errorClass: 'http-status', retryAfterMs: 45 * MIN }]);
     expect(Date.parse(h.nextAllowedAt!) - T0).toBe(45 * MIN);
-    expect(mayPollNow(h, T0 + 30 * MIN)).toBe(false);
-    expect(mayPollNow(h, T0 + 46 * MIN)).toBe(true);
+    expect(mayPollNow(h, T0 + 30 * MIN, 15 * MIN)).toBe(false);
+    expect(mayPollNow(h, T0 + 46 * MIN, 15 * MIN)).toBe(true);
+  });
+
+  it('does not poll again within half an interval of the last attempt', () => {
+    const h = polls([{ kind: 'ok', items: 3 }]);
+    expect(mayPollNow(h, T0 + 7 * MIN, 15 * MIN)).toBe(false);
+    expect(mayPollNow(h, T0 + 8 * MIN, 15 * MIN)).toBe(true);
+    expect(mayPollNow(emptyHealth('new'), T0, 15 * MIN)).toBe(true);
   });
 
   it('waits for freshness hints longer than the interval, but not for shorter ones', () => {

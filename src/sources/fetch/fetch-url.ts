@@ -143,7 +143,7 @@ async function followRedirects(start: URL, opts: FetchOptions, signal: AbortSign
     const now = Date.now();
     const common = { url: url.toString(), status: res.statusCode, headers: h, cacheHints: readCacheHints(h, now) };
     if (REDIRECTS.has(res.statusCode) && h['location'] !== undefined) {
-      res.body.destroy();
+      discardBody(res.body);
       const next = new URL(h['location'], url);
       if (seen.has(next.toString())) throw new FetchError('http-status', `redirect loop at ${redactUrl(next.toString())}`, { status: res.statusCode });
       if (hop + 1 > http.maxRedirects) throw new FetchError('http-status', `more than ${http.maxRedirects} redirects`, { status: res.statusCode });
@@ -151,11 +151,11 @@ async function followRedirects(start: URL, opts: FetchOptions, signal: AbortSign
       continue;
     }
     if (res.statusCode === 304) {
-      res.body.destroy();
+      discardBody(res.body);
       return { kind: 'not-modified', ...common };
     }
     if (res.statusCode < 200 || res.statusCode > 299) {
-      res.body.destroy();
+      discardBody(res.body);
       const retryAfterMs = res.statusCode === 429 || res.statusCode === 503 ? common.cacheHints.retryAfterMs : undefined;
       throw new FetchError('http-status', `HTTP ${res.statusCode} from ${redactUrl(url.toString())}`, {
         status: res.statusCode,
@@ -164,7 +164,7 @@ async function followRedirects(start: URL, opts: FetchOptions, signal: AbortSign
     }
     const length = Number(h['content-length'] ?? NaN);
     if (!h['content-encoding'] && Number.isFinite(length) && length > http.maxBodyBytes) {
-      res.body.destroy();
+      discardBody(res.body);
       throw new FetchError('too-large', `body of ${length} bytes is larger than ${http.maxBodyBytes}`);
     }
     const body = await readBody(res.body, h['content-encoding'], http.maxBodyBytes, signal);
@@ -177,4 +177,13 @@ async function followRedirects(start: URL, opts: FetchOptions, signal: AbortSign
       lastModified: h['last-modified'] ?? null,
     };
   }
+}
+
+/**
+ * Drops a response body we will not read. undici's body emits an AbortError when destroyed; with
+ * no listener that would be an uncaught exception, so one is attached first.
+ */
+function discardBody(body: { on(event: 'error', fn: () => void): unknown; destroy(): unknown }): void {
+  body.on('error', () => undefined);
+  body.destroy();
 }

@@ -1,0 +1,124 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { listPending } from '../../src/store/pending.js';
+import { clusterMembers } from '../../src/dedupe/cluster-store.js';
+import { runCliAsync } from '../helpers/cli.js';
+import { rssFeed, startFixtureServer, type FeedItem, type FixtureServer } from '../helpers/fixture-server.js';
+import { writePipelineConfig } from '../helpers/pipeline-config.js';
+import { openTestRedis, type TestRedis } from '../helpers/redis.js';
+import type { TempConfig } from '../helpers/config-dir.js';
+
+const MEETING: FeedItem = {
+  title: 'Lukashenka and Putin Meet in Sochi Amid Union State Talks',
+  link: 'https://jamestown.org/program/lukashenka-and-putin-meet-in-sochi/?utm_source=rss',
+  description:
+    'Alyaksandr Lukashenka flew to Sochi on Friday for talks with Vladimir Putin, their fourth meeting this year, as Minsk and Moscow argue over gas prices, loans and the roadmaps of the Union State integration programme.',
+  pubDate: 'Fri, 27 Nov 2026 06:00:00 +0000',
+};
+const SANCTIONS: FeedItem = {
+  title: 'EU Prepares New Sanctions Against Belarusian Potash',
+  link: 'https://jamestown.org/program/eu-prepares-new-sanctions/',
+  description: 'The European Union is preparing a new package of sanctions against Belarus targeting potash exports and state banks, diplomats in Brussels said.',
+  pubDate: 'Thu, 26 Nov 2026 10:00:00 +0000',
+};
+const CULTURE: FeedItem = {
+  title: 'A Festival of Belarusian Film Opens in Vilnius',
+  link: 'https://jamestown.org/program/film-festival/',
+  description: 'Exiled directors show their work at a festival in Lithuania.',
+  pubDate: 'Wed, 25 Nov 2026 10:00:00 +0000',
+};
+
+interface PollJson {
+  sources: number;
+  fetched: number;
+  notModified: number;
+  new: number;
+  duplicates: number;
+  clustered: number;
+  matched: number;
+  errors: { source: string; class: string }[];
+}
+
+let server: FixtureServer;
+let redis: TestRedis;
+let config: TempConfig;
+
+async function poll(): Promise<PollJson> {
+  const r = await runCliAsync(['poll', '--once', '--json', '--config', config.dir]);
+  expect(r.stderr).toBe('');
+  expect(r.code).toBe(0);
+  return JSON.parse(r.stdout) as PollJson;
+}
+
+beforeEach(async () => {
+  server = await startFixtureServer();
+  redis = await openTestRedis();
+  server.routes.set('/edm/feed/', { body: rssFeed('Eurasia Daily Monitor', 'https://jamestown.org/programs/edm/', [MEETING, SANCTIONS, CULTURE]) });
+  server.routes.set('/broken/feed/', { status: 500, body: 'boom' });
+  config = writePipelineConfig({
+    prefix: redis.prefix,
+    sources: [
+      { id: 'edm', url: server.url('/edm/feed/') },
+      { id: 'forstrategy', url: server.url('/fs/feed/') },
+      { id: 'broken', url: server.url('/broken/feed/') },
+    ],
+  });
+  server.routes.set('/fs/feed/', { body: rssFeed('forstrategy', 'https://forstrategy.org/en', []) });
+});
+
+afterEach(async () => {
+  await server.close();
+  await redis.cleanup();
+  config.cleanup();
+});
+
+describe('belwatch poll --once', () => {
+  it('archives, matches and hands off new articles; a second poll adds nothing', async () => {
+    const first = await poll();
+    expect(first).toMatchObject({ sources: 3, fetched: 2, new: 3, duplicates: 0, clustered: 0, matched: 2 });
+    expect(first.errors).toEqual([{ source: 'broken', class: 'http-status', message: expect.any(String) as string }]);
+
+    const archived = await redis.redis.zcard(redis.keys.archiveByTime());
+    expect(archived).toBe(3);
+    const daily = await listPending(redis.redis, redis.keys, 'daily');
+    expect(daily.map((e) => e.ruleId).sort()).toEqual(['lukashenka-putin', 'sanctions']);
+    const desk = await listPending(redis.redis, redis.keys, 'sanctions-desk');
+    expect(desk.map((e) => e.ruleId)).toEqual(['sanctions']);
+
+    const second = await poll();
+    expect(second).toMatchObject({ new: 0, duplicates: 3, clustered: 0, matched: 0 });
+    expect(await redis.redis.zcard(redis.keys.archiveByTime())).toBe(3);
+    expect(await listPending(redis.redis, redis.keys, 'daily')).toHaveLength(2);
+  });
+
+  it('does not re-alert on a changed guid, an edited title, re-ordering or re-publication', async () => {
+    await poll();
+    const edited: FeedItem = { ...MEETING, guid: 'https://jamestown.org/?p=99999', title: `${MEETING.title} (updated)` };
+    const republished: FeedItem = { ...SANCTIONS, pubDate: 'Fri, 27 Nov 2026 09:00:00 +0000' };
+    server.routes.set('/edm/feed/', { body: rssFeed('Eurasia Daily Monitor', 'https://jamestown.org/programs/edm/', [CULTURE, republished, edited]) });
+    const again = await poll();
+    expect(again).toMatchObject({ new: 0, clustered: 0, matched: 0, duplicates: 3 });
+    expect(await listPending(redis.redis, redis.keys, 'daily')).toHaveLength(2);
+  });
+
+  it('joins a cross-outlet republication to the story cluster without alerting again', async () => {
+    await poll();
+    server.routes.set('/fs/feed/', {
+      body: rssFeed('forstrategy', 'https://forstrategy.org/en', [
+        {
+          ...MEETING,
+          title: 'Lukashenka and Putin Meet in Sochi Amid Union State Talks',
+          link: 'https://forstrategy.org/en/republished/lukashenka-putin-sochi',
+          description: `${MEETING.description} This article was first published by the Jamestown Foundation.`,
+          pubDate: 'Fri, 27 Nov 2026 11:00:00 +0000',
+        },
+      ]),
+    });
+    const again = await poll();
+    expect(again).toMatchObject({ new: 0, clustered: 1, matched: 0 });
+    const pending = await listPending(redis.redis, redis.keys, 'daily');
+    expect(pending).toHaveLength(2);
+    const meeting = pending.find((p) => p.ruleId === 'lukashenka-putin')!;
+    const members = await clusterMembers(redis.redis, redis.keys, meeting.articleId);
+    expect(members).toHaveLength(2);
+  });
+});

@@ -1,0 +1,59 @@
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createLogger } from '../../src/log.js';
+import { serviceDeps } from '../../src/pipeline/adapters.js';
+import { startService, type Service } from '../../src/pipeline/service.js';
+import type { Article } from '../../src/types.js';
+import type { TempConfig } from '../helpers/config-dir.js';
+import { TEST_RULES, writePipelineConfig } from '../helpers/pipeline-config.js';
+import { openTestRedis, type TestRedis } from '../helpers/redis.js';
+
+let redis: TestRedis;
+let config: TempConfig;
+let service: Service | undefined;
+
+beforeEach(async () => {
+  redis = await openTestRedis();
+  config = writePipelineConfig({ prefix: redis.prefix, sources: [{ id: 'edm', url: 'https://jamestown.org/programs/edm/feed/' }] });
+});
+afterEach(async () => {
+  await service?.close();
+  await redis.cleanup();
+  config.cleanup();
+});
+
+const article: Article = {
+  id: 'x1',
+  sourceId: 'edm',
+  url: 'https://jamestown.org/x1',
+  guid: null,
+  title: 'EU weighs sanctions on Belarus',
+  summary: '',
+  content: 'Brussels discussed new sanctions against Minsk.',
+  author: null,
+  categories: [],
+  published: '2026-11-27T08:00:00.000Z',
+  publishedEstimated: false,
+  fetchedAt: '2026-11-27T08:00:00.000Z',
+  lang: 'en',
+};
+
+describe('config reload', () => {
+  it('refuses a broken rule and keeps matching with the old rules; applies a good change', async () => {
+    service = await startService({ configDir: config.dir, roles: ['processor'], log: createLogger({ level: 'silent' }), deps: serviceDeps(), http: false });
+    const matchNow = (): string[] => service!.runtime().match(article).map((m) => m.ruleId);
+    expect(matchNow()).toEqual(['sanctions']);
+
+    writeFileSync(path.join(config.dir, 'rules.yaml'), TEST_RULES.replace("'sanction* AND (Belarus* OR Minsk)'", "'sanction* AND (Belarus* OR'"));
+    const refused = await service.reload();
+    expect(refused.ok).toBe(false);
+    if (!refused.ok) expect(refused.problems.join('\n')).toMatch(/rules\.yaml:\d+:\d+: rule sanctions: /);
+    expect(service.config().rules.find((r) => r.id === 'sanctions')?.query).toBe('sanction* AND (Belarus* OR Minsk)');
+    expect(matchNow()).toEqual(['sanctions']);
+
+    writeFileSync(path.join(config.dir, 'rules.yaml'), TEST_RULES.replace("'sanction* AND (Belarus* OR Minsk)'", "'sanction* AND Brussels'"));
+    expect((await service.reload()).ok).toBe(true);
+    expect(service.config().rules.find((r) => r.id === 'sanctions')?.query).toBe('sanction* AND Brussels');
+  });
+});

@@ -31,13 +31,27 @@ const RULES = arg('rules', 1000);
 const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 const prefix = `bwbench-${randomBytes(4).toString('hex')}`;
 
-const WORDS = 'minsk moscow kremlin sanctions potash union state integration summit talks energy gas loan treaty army border exercise election opposition prisoner media economy refinery export import bank ruble customs visa migrant lithuania poland ukraine nuclear missile railway grain tariff'.split(' ');
-const pick = (i: number, k: number): string => WORDS[(i * 7919 + k * 104_729) % WORDS.length] ?? 'minsk';
+// Topic words the rules look for, plus 3,000 generated filler words drawn with a Zipf-like skew,
+// so texts share common words the way news does without being near-duplicates of each other.
+const TOPIC = 'minsk moscow kremlin sanctions potash union state integration summit talks energy gas loan treaty army border exercise election opposition prisoner media economy refinery export import bank ruble customs visa migrant lithuania poland ukraine nuclear missile railway grain tariff'.split(' ');
+const SYLLABLES = 'ka lo mi ne ru sa to vi za pe dor lin mar gen bel tur nos pra vel ost'.split(' ');
+const FILLER = Array.from({ length: 3000 }, (_, i) => {
+  let w = '';
+  for (let n = i + 1, k = 0; k < 3; k++, n = Math.floor(n / SYLLABLES.length) + k * 7) w += SYLLABLES[n % SYLLABLES.length];
+  return `${w}${i}`;
+});
+let seed = 42;
+const rand = (): number => {
+  seed = (Math.imul(seed, 1_103_515_245) + 12_345) >>> 0;
+  return seed / 2 ** 32;
+};
+const word = (): string => (rand() < 0.1 ? TOPIC[Math.floor(rand() * TOPIC.length)] : FILLER[Math.floor(FILLER.length * rand() ** 2)]) ?? 'minsk';
+const pick = (i: number, k: number): string => TOPIC[(i * 7919 + k * 104_729) % TOPIC.length] ?? 'minsk';
 
 function feed(source: number): string {
   const items = Array.from({ length: ITEMS }, (_, j) => {
-    const words = Array.from({ length: 60 }, (_, k) => pick(source * ITEMS + j, k)).join(' ');
-    return `<item><title>Report ${source}-${j}: ${pick(source, j)} and ${pick(j, source)}</title><link>https://outlet${source}.example/a/${j}</link><guid>https://outlet${source}.example/a/${j}</guid><pubDate>Fri, 27 Nov 2026 08:${String(j % 60).padStart(2, '0')}:00 +0000</pubDate><description>Story ${source}-${j}: ${words}</description></item>`;
+    const words = Array.from({ length: 120 }, word).join(' ');
+    return `<item><title>Report ${source}-${j}: ${word()} ${word()} and ${word()}</title><link>https://outlet${source}.example/a/${j}</link><guid>https://outlet${source}.example/a/${j}</guid><pubDate>Fri, 27 Nov 2026 08:${String(j % 60).padStart(2, '0')}:00 +0000</pubDate><description>${words}</description></item>`;
   }).join('');
   return `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Outlet ${source}</title><link>https://outlet${source}.example/</link>${items}</channel></rss>`;
 }
@@ -101,7 +115,7 @@ async function main(): Promise<void> {
     const archiveKey = `${keyPrefix(prefix)}:archive:by-time`;
     const cycle = async (label: string, expectArchived: number): Promise<number> => {
       const t0 = performance.now();
-      await service.queues.poll.addBulk(Array.from({ length: SOURCES }, (_, i) => ({ name: 'poll', data: { sourceId: `s${i}` } })));
+      await service.queues.poll.addBulk(Array.from({ length: SOURCES }, (_, i) => ({ name: 'poll', data: { sourceId: `s${i}`, force: true } })));
       for (let spin = 0; spin < 36_000; spin++) {
         const counts = await service.queues.poll.getJobCounts('waiting', 'active', 'delayed');
         const pcounts = await service.queues.process.getJobCounts('waiting', 'active', 'delayed');

@@ -2,8 +2,8 @@
  * Story clusters: near-duplicate articles across outlets (republications, syndicated copy) are
  * joined to the cluster of the first article seen, instead of alerting again.
  *
- * `assignCluster` registers the article's MinHash signature in the LSH band buckets and reads
- * the buckets' earlier members in one Lua script, so of two copies processed at the same moment
+ * `assignCluster` registers the article's MinHash signature in the LSH band buckets (sorted sets
+ * keeping the newest `BUCKET_CAP` members) and reads the buckets' earlier members in one Lua script, so of two copies processed at the same moment
  * the later one always sees the earlier. Candidates whose estimated similarity reaches
  * `threshold` are compared and the best one's cluster is joined; otherwise the article starts
  * its own cluster (its id is the cluster id). Calling it again for the same article returns the
@@ -20,16 +20,21 @@ import { BANDS, bandBuckets, decodeSignature, encodeSignature, estimateSimilarit
 /** Estimated Jaccard similarity of lead shingles from which two articles are one story (see tests/dedupe). */
 export const DEFAULT_CLUSTER_THRESHOLD = 0.5;
 
+/** Members kept per LSH bucket: the newest ones, so a flood of look-alike items stays cheap. */
+export const BUCKET_CAP = 32;
+
 const REGISTER = `
 local n = tonumber(ARGV[4])
+local cap = tonumber(ARGV[5])
 local seen = {}
 local out = {}
 for i = 1, n do
-  local members = redis.call('SMEMBERS', KEYS[i])
+  local members = redis.call('ZREVRANGE', KEYS[i], 0, cap - 1)
   for _, m in ipairs(members) do
     if m ~= ARGV[1] and not seen[m] then seen[m] = true; table.insert(out, m) end
   end
-  redis.call('SADD', KEYS[i], ARGV[1])
+  redis.call('ZADD', KEYS[i], ARGV[6], ARGV[1])
+  redis.call('ZREMRANGEBYRANK', KEYS[i], 0, -(cap + 1))
   redis.call('EXPIRE', KEYS[i], ARGV[3])
 end
 redis.call('SET', KEYS[n + 1], ARGV[2], 'EX', ARGV[3])
@@ -67,6 +72,8 @@ export async function assignCluster(
       encodeSignature(signature),
       retentionS,
       BANDS,
+      BUCKET_CAP,
+      firstSeenMs,
     )) as string[];
     if (candidates.length > 0) {
       const sigs = await redis.mget(...candidates.map((c) => keys.minhash(c)));

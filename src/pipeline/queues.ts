@@ -3,6 +3,7 @@
  * secrets: a poll job holds only the source id; the source's URL and headers are read from the
  * current config when the job runs.
  */
+import { createHash } from 'node:crypto';
 import { Queue, type ConnectionOptions, type DefaultJobOptions } from 'bullmq';
 import { keyPrefix } from '../store/redis.js';
 import type { Article } from '../types.js';
@@ -11,12 +12,18 @@ export const QUEUE = { poll: 'poll', process: 'process' } as const;
 
 export interface PollJobData {
   readonly sourceId: string;
+  /** A manual "poll now": skip the backoff and spacing gate. */
+  readonly force?: boolean;
 }
 
+/** A batch of one poll's new articles (at most `PROCESS_BATCH`), processed one by one. */
 export interface ProcessJobData {
   readonly sourceId: string;
-  readonly article: Article;
+  readonly articles: readonly Article[];
 }
+
+/** Articles per process job: one job per article would spend most of its time in queue overhead. */
+export const PROCESS_BATCH = 25;
 
 export const POLL_JOB_OPTIONS: DefaultJobOptions = {
   attempts: 3,
@@ -32,9 +39,12 @@ export const PROCESS_JOB_OPTIONS: DefaultJobOptions = {
   removeOnFail: { age: 7 * 86_400, count: 20_000 },
 };
 
-/** BullMQ job ids may not contain ":"; article ids are made safe and prefixed. */
-export function processJobId(articleId: string): string {
-  return `a-${articleId.replace(/:/g, '_')}`;
+/**
+ * A deterministic id for a batch (the same articles queued twice by a retried poll are one job);
+ * BullMQ job ids may not contain ":".
+ */
+export function processJobId(sourceId: string, articleIds: readonly string[]): string {
+  return `b-${sourceId}-${createHash('sha1').update(articleIds.join('\n')).digest('hex').slice(0, 20)}`;
 }
 
 export function pollSchedulerId(sourceId: string): string {

@@ -138,8 +138,9 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   }
   if (roles.has('processor')) {
     const worker = startProcessor(ctx, { ...workerOpts, concurrency: w.processConcurrency });
-    worker.on('completed', (job, result: { status: 'new' | 'duplicate' | 'clustered'; matched: string[]; handedOff: string[] }) => {
-      metrics.observeArticle(result, ((job.finishedOn ?? 0) - (job.processedOn ?? 0)) / 1000);
+    worker.on('completed', (job, results: { status: 'new' | 'duplicate' | 'clustered'; matched: string[]; handedOff: string[] }[]) => {
+      const seconds = ((job.finishedOn ?? 0) - (job.processedOn ?? 0)) / 1000 / Math.max(1, results.length);
+      for (const r of results) metrics.observeArticle(r, seconds);
     });
     workers.push(worker);
   }

@@ -1,7 +1,7 @@
 /**
  * Where a poll's articles go. `processInline` runs the process step in this process (used by
  * `belwatch poll --once`, and counts every outcome); `enqueueForProcessors` hands each article to
- * the `process` queue with a deterministic job id (an article already queued is not queued twice)
+ * the `process` queue in batches with deterministic job ids (a batch already queued is not queued twice)
  * and counts as new the ids Redis has not seen yet.
  */
 import type { Queue } from 'bullmq';
@@ -9,7 +9,7 @@ import type { Article } from '../types.js';
 import type { PipelineContext } from './context.js';
 import type { ArticleCounts, ArticleSink } from './poll-source.js';
 import { processArticle } from './process-article.js';
-import { processJobId, type ProcessJobData } from './queues.js';
+import { PROCESS_BATCH, processJobId, type ProcessJobData } from './queues.js';
 
 export function processInline(ctx: PipelineContext, marker: string): ArticleSink {
   return async (articles) => {
@@ -30,9 +30,12 @@ export function enqueueForProcessors(ctx: PipelineContext, queue: Queue<ProcessJ
     if (articles.length === 0) return { new: 0, duplicates: 0, clustered: 0, matched: 0 };
     const seen = await ctx.redis.mget(...articles.map((a) => ctx.keys.seen(a.id)));
     const fresh = articles.filter((_a, i) => seen[i] === null);
-    if (fresh.length > 0) {
-      await queue.addBulk(fresh.map((article) => ({ name: 'process', data: { sourceId: source.id, article }, opts: { jobId: processJobId(article.id) } })));
+    const jobs = [];
+    for (let i = 0; i < fresh.length; i += PROCESS_BATCH) {
+      const batch = fresh.slice(i, i + PROCESS_BATCH);
+      jobs.push({ name: 'process', data: { sourceId: source.id, articles: batch }, opts: { jobId: processJobId(source.id, batch.map((a) => a.id)) } });
     }
+    if (jobs.length > 0) await queue.addBulk(jobs);
     const counts: ArticleCounts = { new: fresh.length, duplicates: articles.length - fresh.length, clustered: 0, matched: 0 };
     return counts;
   };

@@ -1,14 +1,15 @@
 /**
  * BullMQ workers for the fetcher and processor roles. Each processor is a few lines that call a
  * stage function: a poll job runs `pollSource` for its source id with the current config (a source
- * removed from the config is skipped, not failed); a process job runs `processArticle` with the job
- * id as claim marker, so a job retried after a crash re-enters its own claim.
+ * removed from the config is skipped, not failed); a process job runs `processArticle` for each
+ * article of its batch with the job id as claim marker, so a job retried after a crash re-enters
+ * its own claims and skips nothing.
  */
 import { Worker, type ConnectionOptions } from 'bullmq';
 import { keyPrefix } from '../store/redis.js';
 import type { PipelineContext } from './context.js';
 import { pollSource } from './poll-source.js';
-import { processArticle } from './process-article.js';
+import { processArticle, type ProcessResult } from './process-article.js';
 import { upsertPollSchedule } from './schedule-polls.js';
 import { QUEUE, type PollJobData, type ProcessJobData, type Queues } from './queues.js';
 import { enqueueForProcessors } from './sinks.js';
@@ -28,7 +29,7 @@ export function startFetcher(ctx: PipelineContext, queues: Queues, opts: WorkerO
     async (job) => {
       const source = ctx.runtime().config.sources.find((s) => s.id === job.data.sourceId);
       if (!source || !source.enabled) return { skipped: 'not configured' };
-      const summary = await pollSource(ctx, source, sink);
+      const summary = await pollSource(ctx, source, sink, { force: job.data.force === true });
       if (summary.newIntervalMs !== undefined) {
         await upsertPollSchedule(queues.poll, source.id, summary.newIntervalMs);
       }
@@ -45,8 +46,9 @@ export function startProcessor(ctx: PipelineContext, opts: WorkerOptions): Worke
   const worker = new Worker<ProcessJobData>(
     QUEUE.process,
     async (job) => {
-      const r = await processArticle(ctx, job.data.article, job.id ?? job.data.article.id);
-      return { status: r.status, matched: r.matched, handedOff: r.handedOff };
+      const results: ProcessResult[] = [];
+      for (const article of job.data.articles) results.push(await processArticle(ctx, article, job.id ?? article.id));
+      return results.map((r) => ({ status: r.status, matched: r.matched, handedOff: r.handedOff }));
     },
     workerSettings(opts),
   );

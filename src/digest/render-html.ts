@@ -10,7 +10,7 @@
  * yellow background, which degrades to bold where backgrounds are stripped.
  */
 import type { Digest, DigestEntry, DigestGroup } from './model.js';
-import { cleanLine, formatDateTime, formatWindow, markHighlights, renderSubject } from './format.js';
+import { cleanLine, formatDateTime, formatDay, formatWindow, markHighlights, renderSubject } from './format.js';
 import { toSafeUrl } from './build.js';
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
@@ -50,6 +50,12 @@ function renderGroup(g: DigestGroup, timeZone: string): string {
 ${g.entries.map((e) => renderEntry(e, timeZone)).join('\n')}`;
 }
 
+function headline(digest: Digest): string {
+  if (digest.total === 0) return 'Nothing new';
+  const stories = `${digest.total} new ${digest.total === 1 ? 'story' : 'stories'}`;
+  return digest.kind === 'alert' ? `Alert: ${stories}` : stories;
+}
+
 export function renderDigestHtml(digest: Digest): string {
   const subject = escapeHtml(renderSubject(digest));
   const counts = digest.counts.map((c) => `${text(c.ruleName)}&nbsp;<strong>${c.count}</strong>`).join(' &nbsp;&middot;&nbsp; ');
@@ -62,7 +68,8 @@ export function renderDigestHtml(digest: Digest): string {
 <body style="margin:0;padding:0;background-color:#f3f4f6;">
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="background-color:#f3f4f6;"><tr><td align="center" style="padding:16px 8px;">
 <table role="presentation" width="640" cellpadding="0" cellspacing="0" border="0" style="width:100%;max-width:640px;background-color:#ffffff;border:1px solid #e5e7eb;">
-<tr><td style="padding:20px 24px 4px 24px;${FONT}font-size:20px;line-height:26px;font-weight:bold;color:#111827;">${subject}</td></tr>
+<tr><td style="padding:20px 24px 0 24px;${MUTED}">belwatch &middot; ${text(digest.subscription.name)} &middot; ${escapeHtml(formatDay(digest.window.end, digest.timeZone))}</td></tr>
+<tr><td style="padding:2px 24px 4px 24px;${FONT}font-size:22px;line-height:28px;font-weight:bold;color:#111827;">${headline(digest)}</td></tr>
 <tr><td style="padding:0 24px 12px 24px;${MUTED}">${counts || 'No matches'}</td></tr>
 ${body}
 <tr><td style="padding:16px 24px;border-top:1px solid #e5e7eb;${MUTED}">Subscription: ${text(digest.subscription.name)} (${escapeHtml(digest.subscription.id)})<br>Window: ${escapeHtml(formatWindow(digest))}<br>Sent by belwatch &middot; digest ${escapeHtml(digest.id)}</td></tr>

@@ -10,7 +10,8 @@
  * injected dispatcher's address guard (`BW_FETCH` with kind `blocked-address`) is permanent.
  *
  * Messages name the channel by a caller-given `label` (e.g. `slack webhook hooks.slack.com`) and give
- * the status or error code and at most 100 characters of the receiver's answer — never the URL (a
+ * the status or error code and at most 100 characters of the receiver's answer (with the URL's path
+ * and query blanked) — never the URL (a
  * Slack webhook URL is itself the secret), a header, or the body sent. No `cause` is attached, so a
  * logger serialising the error cannot reach the URL through it either.
  */
@@ -66,6 +67,21 @@ function classifyFailure(e: unknown, label: string, timeoutMs: number): ChannelE
   return new ChannelError(`${label}: connection failed (${code ?? (typeof err.name === 'string' ? err.name : 'unknown error')})`, { permanent: false });
 }
 
+/**
+ * At most 100 printable characters of the receiver's answer, with the request's path and query
+ * blanked: a generic error page ("Cannot POST /services/T0/B0/…") would otherwise echo a Slack URL.
+ */
+function summariseAnswer(text: string, url: string): string {
+  let out = text.replace(/[^\x20-\x7e]+/g, ' ');
+  try {
+    const u = new URL(url);
+    for (const part of [u.search, u.pathname, decodeURIComponent(u.pathname)]) if (part.length > 1) out = out.split(part).join('/***');
+  } catch {
+    // an invalid URL never got an answer
+  }
+  return out.trim().slice(0, 100);
+}
+
 /** POSTs the body; resolves with the status on 2xx, throws a ChannelError otherwise. */
 export async function postJson(opts: HttpPostOptions): Promise<number> {
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
@@ -85,7 +101,7 @@ export async function postJson(opts: HttpPostOptions): Promise<number> {
   }
   let answer = '';
   try {
-    answer = (await res.body.text()).replace(/[^\x20-\x7e]+/g, ' ').trim().slice(0, 100);
+    answer = summariseAnswer(await res.body.text(), opts.url);
   } catch (e) {
     if (res.statusCode >= 200 && res.statusCode < 300) return res.statusCode;
     throw classifyFailure(e, opts.label, timeoutMs);

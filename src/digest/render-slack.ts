@@ -118,8 +118,11 @@ export function renderSlackMessages(digest: Digest): SlackMessage[] {
   if (digest.total === 0) units.push({ blocks: [section('Nothing new matched your watch rules in this window.')] });
   for (const g of digest.groups) {
     const theme = esc(g.ruleName);
-    units.push({ blocks: [section(`*${theme}* (${g.entries.length})`)] });
-    for (const e of g.entries) units.push({ blocks: renderEntryBlocks(e, digest.timeZone), theme });
+    g.entries.forEach((e, i) => {
+      // the theme's heading travels with its first entry, so it never ends a message alone
+      const heading = i === 0 ? [section(`*${theme}* (${g.entries.length})`)] : [];
+      units.push({ blocks: [...heading, ...renderEntryBlocks(e, digest.timeZone)], ...(i === 0 ? {} : { theme }) });
+    });
   }
   units.push({ blocks: [context(`Subscription: ${esc(digest.subscription.name)} (${escapeSlack(digest.subscription.id)}) · window ${escapeSlack(formatWindow(digest))}`)] });
   const packed = pack(units, 2);

@@ -72,6 +72,7 @@ describe('slack channel', () => {
     [400, 'invalid_payload', true],
     [403, 'action_prohibited', true],
     [404, 'no_service', true],
+    [404, `Cannot POST ${SECRET_PATH}`, true],
     [410, 'channel_is_archived', true],
     [500, 'oops', false],
     [503, 'down', false],
@@ -82,7 +83,7 @@ describe('slack channel', () => {
     expect(e.permanent).toBe(permanent);
     expect(e.status).toBe(status);
     expect(e.code).toBe('BW_CHANNEL');
-    expect(e.message).toContain(body);
+    expect(e.message).toContain(body.replace(SECRET_PATH, '/***'));
     expect(e.message).not.toContain('secret');
     expect(JSON.stringify(e)).not.toContain('secret');
   });

@@ -25,6 +25,18 @@ describe('renderSlackMessages', () => {
     expect(texts(messages.at(-1)!.blocks.at(-1)!)[0]).toContain('Subscription: Daily Belarus watch');
   });
 
+  it('never ends a message with a theme heading alone, over many group/split combinations', () => {
+    for (let n = 20; n <= 30; n++) {
+      const items = [...manyItems(n), ...manyItems(8).map((it) => ({ ...it, matches: [{ ...it.matches[0]!, ruleId: 'integration' }] }))];
+      const messages = renderSlackMessages(buildDigest(sampleInput({ items: items.map((it, i) => ({ ...it, article: { ...it.article, id: `x${i}`, url: `https://x.example.org/${i}` } })) })));
+      for (const m of messages) {
+        const last = m.blocks.at(-1)!;
+        expect(last.type === 'section' && /^\*[^*]+\* \(\d+\)$/.test(last.text.text)).toBe(false);
+        expect(m.blocks.length).toBeLessThanOrEqual(MAX_BLOCKS);
+      }
+    }
+  });
+
   it('escapes & < > so feed text cannot ping or forge links', () => {
     const messages = renderSlackMessages(buildDigest(sampleInput({ items: manyItems(3) })));
     const json = JSON.stringify(messages);

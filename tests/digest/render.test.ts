@@ -1,10 +1,12 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildDigest } from '../../src/digest/build.js';
 import { cleanText, renderSubject } from '../../src/digest/format.js';
 import { escapeHtml, renderDigestHtml } from '../../src/digest/render-html.js';
 import { renderDigestText } from '../../src/digest/render-text.js';
 import { decodeWebhookSecret, renderWebhookBody, signWebhook } from '../../src/digest/render-webhook.js';
-import { sampleInput } from '../fixtures/digest/items.js';
+import { ITEMS, sampleInput } from '../fixtures/digest/items.js';
 
 const digest = buildDigest(sampleInput());
 
@@ -60,6 +62,12 @@ describe('renderDigestText', () => {
     expect(text).toContain('Click <a href="javascript:alert(3)">here</a>');
     expect(text).not.toMatch(/[\r\u202e]/);
     expect(text).not.toMatch(/\nBcc:/);
+  });
+
+  it('matches the sample printed in docs/delivery.md', () => {
+    const doc = readFileSync(path.resolve(import.meta.dirname, '../../docs/delivery.md'), 'utf8');
+    const sample = /```text\n([\s\S]*?)```/.exec(doc)![1];
+    expect(renderDigestText(buildDigest(sampleInput({ items: ITEMS.filter((i) => i.article.sourceId !== 'evil') })))).toBe(sample);
   });
 
   it('says nothing new for an empty digest', () => {

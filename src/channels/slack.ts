@@ -22,7 +22,10 @@ import { labelFor, postJson } from './http-post.js';
 export type Sleep = (ms: number) => Promise<void>;
 const realSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Spaces posts to each webhook URL at least `intervalMs` apart, in call order. */
+/**
+ * Per webhook URL: runs one digest's sending at a time (`exclusive`), and spaces posts at least
+ * `intervalMs` apart (`pace`).
+ */
 export class SlackRateLimiter {
   private readonly nextAt = new Map<string, number>();
   private readonly tails = new Map<string, Promise<void>>();
@@ -33,15 +36,10 @@ export class SlackRateLimiter {
     private readonly sleep: Sleep = realSleep,
   ) {}
 
-  /** Runs `task` when the URL's turn comes, then holds the URL for `intervalMs`. */
-  async run<T>(url: string, task: () => Promise<T>): Promise<T> {
+  /** Runs `task` when every earlier task for the URL has finished (in call order). */
+  async exclusive<T>(url: string, task: () => Promise<T>): Promise<T> {
     const prev = this.tails.get(url) ?? Promise.resolve();
-    const turn = prev.then(async () => {
-      const wait = (this.nextAt.get(url) ?? 0) - this.now();
-      if (wait > 0) await this.sleep(wait);
-      this.nextAt.set(url, this.now() + this.intervalMs);
-      return task();
-    });
+    const turn = prev.then(task);
     const tail = turn.then(
       () => undefined,
       () => undefined,
@@ -51,6 +49,13 @@ export class SlackRateLimiter {
       if (this.tails.get(url) === tail) this.tails.delete(url);
     });
     return turn;
+  }
+
+  /** Waits until the URL may take the next post, then holds it for `intervalMs`. */
+  async pace(url: string): Promise<void> {
+    const wait = (this.nextAt.get(url) ?? 0) - this.now();
+    if (wait > 0) await this.sleep(wait);
+    this.nextAt.set(url, this.now() + this.intervalMs);
   }
 
   /** Holds the URL for at least `ms` from now (after a 429). */
@@ -78,28 +83,32 @@ export async function sendSlackMessages(messages: readonly SlackMessage[], webho
   const label = labelFor('slack webhook', webhookUrl);
   const maxWait = opts.maxInlineWaitMs ?? 30_000;
   const maxRetries = opts.maxInlineRetries ?? 3;
-  const post = (m: SlackMessage): Promise<number> =>
-    opts.limiter.run(webhookUrl, () => postJson({ url: webhookUrl, body: JSON.stringify(m), dispatcher: opts.dispatcher, timeoutMs: opts.timeoutMs, label, now: opts.now }));
-  for (let i = opts.fromPart ?? 0; i < messages.length; i++) {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await post(messages[i]!);
-        break;
-      } catch (e) {
-        if (!(e instanceof ChannelError)) throw e;
-        const wait = e.retryAfterMs;
-        if (e.status === 429 && wait !== undefined) opts.limiter.defer(webhookUrl, wait);
-        if (e.status === 429 && wait !== undefined && wait <= maxWait && attempt < maxRetries) continue;
-        throw new ChannelError(`${e.message} (message ${i + 1} of ${messages.length})`, {
-          permanent: e.permanent,
-          ...(e.status === undefined ? {} : { status: e.status }),
-          ...(wait === undefined ? {} : { retryAfterMs: wait }),
-          delivered: i,
-        });
+  const post = async (m: SlackMessage): Promise<void> => {
+    await opts.limiter.pace(webhookUrl);
+    await postJson({ url: webhookUrl, body: JSON.stringify(m), dispatcher: opts.dispatcher, timeoutMs: opts.timeoutMs, label, now: opts.now });
+  };
+  return opts.limiter.exclusive(webhookUrl, async () => {
+    for (let i = opts.fromPart ?? 0; i < messages.length; i++) {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await post(messages[i]!);
+          break;
+        } catch (e) {
+          if (!(e instanceof ChannelError)) throw e;
+          const wait = e.retryAfterMs;
+          if (e.status === 429 && wait !== undefined) opts.limiter.defer(webhookUrl, wait);
+          if (e.status === 429 && wait !== undefined && wait <= maxWait && attempt < maxRetries) continue;
+          throw new ChannelError(`${e.message} (message ${i + 1} of ${messages.length})`, {
+            permanent: e.permanent,
+            ...(e.status === undefined ? {} : { status: e.status }),
+            ...(wait === undefined ? {} : { retryAfterMs: wait }),
+            delivered: i,
+          });
+        }
       }
     }
-  }
-  return { messages: messages.length };
+    return { messages: messages.length };
+  });
 }
 
 export function sendSlackDigest(digest: Digest, webhookUrl: string, opts: SlackSendOptions): Promise<SlackReceipt> {

@@ -39,6 +39,17 @@ describe('slack channel', () => {
     expect(all).not.toContain('<http://x|y>');
   });
 
+  it('never interleaves two digests sent at once to the same webhook', async () => {
+    const clock = fakeClock();
+    const limiter = new SlackRateLimiter(1000, clock.now, clock.sleep);
+    const url = receiver().url + SECRET_PATH;
+    const other = buildDigest(sampleInput({ items: manyItems(40), subscription: { id: 'other', name: 'Other' } }));
+    await Promise.all([sendSlackDigest(digest60, url, { limiter }), sendSlackDigest(other, url, { limiter })]);
+    const expected = [...renderSlackMessages(digest60), ...renderSlackMessages(other)].map((m) => JSON.stringify(m));
+    expect(receiver().received.map((r) => r.body)).toEqual(expected);
+    expect(clock.waits).toEqual(Array.from({ length: expected.length - 1 }, () => 1000));
+  });
+
   it('waits for Retry-After on 429 and sends the same message again', async () => {
     const clock = fakeClock();
     const limiter = new SlackRateLimiter(1000, clock.now, clock.sleep);

@@ -19,7 +19,7 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c);
 }
 
-const FONT = "font-family:-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;";
+const FONT = 'font-family:Arial,Helvetica,sans-serif;';
 const MUTED = `${FONT}font-size:12px;line-height:18px;color:#6b7280;`;
 const HIT = (s: string): string => `<strong style="background-color:#fff1a8;color:#111827;font-weight:bold;">${s}</strong>`;
 const text = (s: string): string => escapeHtml(cleanLine(s));

@@ -11,7 +11,8 @@
  * messages, each after the first opening with "part k of n" and, when it starts inside a theme, the
  * theme's name marked "(continued)"; a text field holds at most `MAX_TEXT` (3,000) characters — the
  * only cuts are explicit: a title longer than `MAX_TITLE` characters ends in "…", a header in "…"
- * past 150 characters, and an "also reported by" list past 10 outlets ends in "and N more".
+ * past 150 characters, an "also reported by" list past 10 outlets ends in "and N more", and a header
+ * count line too long for one field ends in "and N more themes" (each theme still has its own section).
  *
  * Feed text is cleaned and then escaped (`&` `<` `>` as Slack asks), so it cannot ping `<!channel>`,
  * mention a user, or forge a `<url|label>` link. Only http(s) URLs become links.
@@ -113,7 +114,11 @@ function pack(units: readonly Unit[], reserveFirst: number): SlackBlock[][] {
 
 export function renderSlackMessages(digest: Digest): SlackMessage[] {
   const subject = renderSubject(digest);
-  const counts = digest.counts.map((c) => `${esc(c.ruleName)}: *${c.count}*`).join(' · ');
+  const countParts = digest.counts.map((c) => `${esc(c.ruleName)}: *${c.count}*`);
+  let counts = countParts.join(' · ');
+  for (let shown = countParts.length - 1; counts.length > MAX_TEXT - 100 && shown > 0; shown--) {
+    counts = `${countParts.slice(0, shown).join(' · ')} · and ${countParts.length - shown} more themes`;
+  }
   const units: Unit[] = [];
   if (digest.total === 0) units.push({ blocks: [section('Nothing new matched your watch rules in this window.')] });
   for (const g of digest.groups) {

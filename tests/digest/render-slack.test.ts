@@ -37,6 +37,19 @@ describe('renderSlackMessages', () => {
     }
   });
 
+  it('keeps every field within limits with 150 themes', () => {
+    const rules = Array.from({ length: 150 }, (_, i) => ({ id: `r${i}`, name: `A rather long theme name number ${i}` }));
+    const items = manyItems(150).map((it, i) => ({ ...it, matches: [{ ...it.matches[0]!, ruleId: `r${i}` }] }));
+    const messages = renderSlackMessages(buildDigest(sampleInput({ rules, items })));
+    for (const m of messages) {
+      expect(m.blocks.length).toBeLessThanOrEqual(MAX_BLOCKS);
+      for (const b of m.blocks) for (const t of texts(b)) expect(t.length).toBeLessThanOrEqual(MAX_TEXT);
+    }
+    expect(texts(messages[0]!.blocks[1]!)[0]).toMatch(/and \d+ more themes/);
+    const headings = messages.flatMap((m) => m.blocks.flatMap(texts)).filter((t) => /^\*A rather long theme name number \d+\* \(1\)$/.test(t));
+    expect(headings).toHaveLength(150);
+  });
+
   it('escapes & < > so feed text cannot ping or forge links', () => {
     const messages = renderSlackMessages(buildDigest(sampleInput({ items: manyItems(3) })));
     const json = JSON.stringify(messages);

@@ -70,7 +70,7 @@ export function renderDigestHtml(digest: Digest): string {
 <table role="presentation" width="640" cellpadding="0" cellspacing="0" border="0" style="width:100%;max-width:640px;background-color:#ffffff;border:1px solid #e5e7eb;">
 <tr><td style="padding:20px 24px 0 24px;${MUTED}">belwatch &middot; ${text(digest.subscription.name)} &middot; ${escapeHtml(formatDay(digest.window.end, digest.timeZone))}</td></tr>
 <tr><td style="padding:2px 24px 4px 24px;${FONT}font-size:22px;line-height:28px;font-weight:bold;color:#111827;">${headline(digest)}</td></tr>
-<tr><td style="padding:0 24px 12px 24px;${MUTED}">${counts || 'No matches'}</td></tr>
+${counts ? `<tr><td style="padding:0 24px 12px 24px;${MUTED}">${counts}</td></tr>` : ''}
 ${body}
 <tr><td style="padding:16px 24px;border-top:1px solid #e5e7eb;${MUTED}">Subscription: ${text(digest.subscription.name)} (${escapeHtml(digest.subscription.id)})<br>Window: ${escapeHtml(formatWindow(digest))}<br>Sent by belwatch &middot; digest ${escapeHtml(digest.id)}</td></tr>
 </table>

@@ -131,6 +131,37 @@ export class RedisError extends BelwatchError {
   }
 }
 
+export interface ChannelErrorOptions extends ErrorOptions {
+  /** True when retrying the same delivery cannot help (bad address, 401/403/404/410, rejected recipient). */
+  readonly permanent: boolean;
+  /** How long to wait before the next try, when the remote said so (429 Retry-After). */
+  readonly retryAfterMs?: number;
+  /** The HTTP status or SMTP reply code, when there was one. */
+  readonly status?: number;
+  /** Slack: how many messages of a split digest were accepted before the failure (resume from here). */
+  readonly delivered?: number;
+}
+
+/**
+ * Thrown when a delivery channel fails. `permanent` says whether retrying can help; `retryAfterMs`
+ * carries a remote's Retry-After. The message never contains a secret (webhook secret, Slack URL,
+ * SMTP password): channels build it from a label, a status and an error code only.
+ */
+export class ChannelError extends BelwatchError {
+  readonly permanent: boolean;
+  readonly retryAfterMs: number | undefined;
+  readonly status: number | undefined;
+  readonly delivered: number | undefined;
+
+  constructor(message: string, options: ChannelErrorOptions) {
+    super('BW_CHANNEL', message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.permanent = options.permanent;
+    this.retryAfterMs = options.retryAfterMs;
+    this.status = options.status;
+    this.delivered = options.delivered;
+  }
+}
+
 export function isBelwatchError(e: unknown): e is BelwatchError {
   return e instanceof BelwatchError;
 }

@@ -1,0 +1,50 @@
+/**
+ * The email form of a digest, shared by the email and file channels: nodemailer message options
+ * (multipart/alternative, text then HTML) and the complete MIME message as bytes.
+ *
+ * The `Message-ID` is derived from the digest id (`<digest-id@belwatch>`), so a resend after a crash
+ * carries the same id and mail clients thread or drop it as a duplicate. The subject comes from
+ * `renderSubject`, which is one cleaned line: no CR/LF from a feed can reach a header, and nodemailer
+ * MIME-encodes the non-ASCII rest. Recipients and From come from configuration, never from a feed.
+ */
+import nodemailer from 'nodemailer';
+import type Mail from 'nodemailer/lib/mailer/index.js';
+import type { Digest } from '../digest/model.js';
+import { renderSubject } from '../digest/format.js';
+import { renderDigestHtml } from '../digest/render-html.js';
+import { renderDigestText } from '../digest/render-text.js';
+
+export interface MailAddressing {
+  readonly from: string;
+  readonly to: readonly string[];
+  readonly cc?: readonly string[] | undefined;
+  readonly subjectPrefix?: string | undefined;
+  /** The Date header; default: when the message is built. */
+  readonly date?: Date | undefined;
+}
+
+export function makeMessageId(digest: Digest): string {
+  return `<${digest.id}@belwatch>`;
+}
+
+export function buildMailOptions(digest: Digest, addressing: MailAddressing): Mail.Options {
+  return {
+    from: addressing.from,
+    to: [...addressing.to],
+    ...(addressing.cc && addressing.cc.length > 0 ? { cc: [...addressing.cc] } : {}),
+    subject: renderSubject(digest, { prefix: addressing.subjectPrefix }),
+    text: renderDigestText(digest),
+    html: renderDigestHtml(digest),
+    messageId: makeMessageId(digest),
+    ...(addressing.date ? { date: addressing.date } : {}),
+    headers: { 'X-Belwatch-Digest': digest.id, 'Auto-Submitted': 'auto-generated' },
+    textEncoding: 'quoted-printable',
+  };
+}
+
+/** The complete RFC 5322 message (what the email channel would send), CRLF line ends. */
+export async function composeMailMessage(digest: Digest, addressing: MailAddressing): Promise<Buffer> {
+  const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' });
+  const info = await transport.sendMail(buildMailOptions(digest, addressing));
+  return info.message as Buffer;
+}

@@ -1,0 +1,117 @@
+/**
+ * Shared pieces of every renderer: cleaning feed text, cutting it at highlights, dates in the
+ * subscriber's zone, and the subject line.
+ *
+ * `cleanText` removes what must never reach a reader from a feed: C0/C1 control characters (CR and LF
+ * included, so feed text cannot start a new mail header), bidirectional overrides and isolates
+ * (U+202A–U+202E, U+2066–U+2069, which can make a link read backwards), and line/paragraph separators.
+ * Escaping for a target format (HTML, Slack mrkdwn) is the renderer's job and comes after cleaning.
+ */
+import type { Span } from '../types.js';
+import type { Digest } from './model.js';
+
+// eslint-disable-next-line no-control-regex
+const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029\ufeff]/g;
+
+/** Removes control and bidi-override characters; keeps tabs and newlines. */
+export function cleanText(text: string): string {
+  return text.replace(UNSAFE, '');
+}
+
+/** Cleans text and folds every run of whitespace (newlines too) into one space: for one-line fields. */
+export function cleanLine(text: string): string {
+  return cleanText(text).replace(/\s+/g, ' ').trim();
+}
+
+/** Cuts text to at most `max` characters, on a word boundary when one is near, ending in "…". */
+export function shorten(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let cut = text.slice(0, Math.max(1, max - 1));
+  const space = cut.lastIndexOf(' ');
+  if (space > max * 0.6) cut = cut.slice(0, space);
+  if (/[\ud800-\udbff]$/.test(cut)) cut = cut.slice(0, -1);
+  return `${cut.trimEnd()}…`;
+}
+
+export interface Segment {
+  readonly text: string;
+  readonly hit: boolean;
+}
+
+/** Splits text into plain and highlighted segments (spans must be sorted and disjoint). */
+export function splitHighlights(text: string, spans: readonly Span[]): Segment[] {
+  const out: Segment[] = [];
+  let at = 0;
+  for (const s of spans) {
+    const start = Math.max(at, Math.min(s.start, text.length));
+    const end = Math.min(s.end, text.length);
+    if (end <= start) continue;
+    if (start > at) out.push({ text: text.slice(at, start), hit: false });
+    out.push({ text: text.slice(start, end), hit: true });
+    at = end;
+  }
+  if (at < text.length) out.push({ text: text.slice(at), hit: false });
+  return out;
+}
+
+/** Renders text with highlights through `plain` and `hit`, cleaning each piece first. */
+export function markHighlights(text: string, spans: readonly Span[], plain: (s: string) => string, hit: (s: string) => string): string {
+  return splitHighlights(text, spans)
+    .map((seg) => (seg.hit ? hit(plain(cleanText(seg.text))) : plain(cleanText(seg.text))))
+    .join('');
+}
+
+/** "27 Nov" in the zone. */
+export function formatDay(iso: string, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', timeZone }).format(new Date(iso));
+}
+
+/** "27 Nov 2026, 08:00" in the zone. */
+export function formatDateTime(iso: string, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-GB', {
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+    timeZone,
+  }).format(new Date(iso));
+}
+
+/** "26 Nov 2026, 08:00 – 27 Nov 2026, 08:00 (Europe/Minsk)". */
+export function formatWindow(digest: Digest): string {
+  const { start, end } = digest.window;
+  return `${formatDateTime(start, digest.timeZone)} – ${formatDateTime(end, digest.timeZone)} (${digest.timeZone})`;
+}
+
+export interface SubjectOptions {
+  /** Replaces "belwatch" at the start (the email channel's `subjectPrefix`). */
+  readonly prefix?: string | undefined;
+}
+
+const SUBJECT_THEMES = 3;
+
+/**
+ * `belwatch: 7 new on sanctions, integration — 27 Nov` (theme names as configured, at most three then
+ * "+N more"); `belwatch: nothing new — 27 Nov` for an empty digest; `belwatch alert: <newest title>`
+ * (+ "and N more") for an alert. Always one line of at most 200 characters: no CR/LF can reach a header.
+ */
+export function renderSubject(digest: Digest, opts: SubjectOptions = {}): string {
+  const prefix = cleanLine(opts.prefix ?? 'belwatch') || 'belwatch';
+  const day = formatDay(digest.window.end, digest.timeZone);
+  let subject: string;
+  if (digest.kind === 'alert') {
+    const newest = digest.groups.flatMap((g) => g.entries).sort((a, b) => b.published.localeCompare(a.published))[0];
+    const more = digest.total > 1 ? ` (and ${digest.total - 1} more)` : '';
+    subject = `${prefix} alert: ${newest ? shorten(cleanLine(newest.title), 120) : 'nothing new'}${more}`;
+  } else if (digest.total === 0) {
+    subject = `${prefix}: nothing new — ${day}`;
+  } else {
+    const names = digest.counts.map((c) => cleanLine(c.ruleName));
+    const shown = names.slice(0, SUBJECT_THEMES).join(', ');
+    const rest = names.length > SUBJECT_THEMES ? ` +${names.length - SUBJECT_THEMES} more` : '';
+    subject = `${prefix}: ${digest.total} new on ${shown}${rest} — ${day}`;
+  }
+  return shorten(cleanLine(subject), 200);
+}

@@ -10,9 +10,7 @@ import type { Command} from 'commander';
 import { InvalidArgumentError } from 'commander';
 import type { Config } from '../config/types.js';
 import { UsageError } from '../errors.js';
-import { backtestRules, formatHits, type BacktestResult } from '../pipeline/backtest.js';
 import { compileRules, type CompiledRuleSet } from '../rules/compile.js';
-import { connectRedis, Keys, pingRedis } from '../store/redis.js';
 import { loadCliConfig } from './context.js';
 
 interface ArchiveOptions {
@@ -29,11 +27,12 @@ function positiveInt(v: string): number {
 }
 
 async function runBacktest(config: Config, set: CompiledRuleSet, opts: ArchiveOptions): Promise<void> {
+  const [{ backtestRules, formatHits }, { connectRedis, Keys, pingRedis }] = await Promise.all([import('../pipeline/backtest.js'), import('../store/redis.js')]);
   const redis = connectRedis(config.settings.redis.url, { maxRetriesPerRequest: 2 });
   try {
     await pingRedis(redis, config.settings.redis.url);
     const since = Date.now() - opts.days * 86_400_000;
-    const result: BacktestResult = await backtestRules(redis, new Keys(config.settings.redis.prefix), set, since, opts.limit === undefined ? {} : { limit: opts.limit });
+    const result = await backtestRules(redis, new Keys(config.settings.redis.prefix), set, since, opts.limit === undefined ? {} : { limit: opts.limit });
     if (opts.json) {
       for (const hit of result.hits) process.stdout.write(`${JSON.stringify({ article: hit.entry.article, firstSeen: new Date(hit.entry.firstSeen).toISOString(), matches: hit.matches })}\n`);
     } else {

@@ -6,12 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
-import { createLogger } from '../log.js';
-import { serviceDeps } from '../pipeline/adapters.js';
-import { buildRuntime, type PipelineContext } from '../pipeline/context.js';
-import { pollSource, type PollSummary } from '../pipeline/poll-source.js';
-import { processInline } from '../pipeline/sinks.js';
-import { connectRedis, Keys, pingRedis } from '../store/redis.js';
+import type { PipelineContext } from '../pipeline/context.js';
+import type { PollSummary } from '../pipeline/poll-source.js';
 import { globalOptions, loadCliConfig } from './context.js';
 
 interface PollOptions {
@@ -56,6 +52,14 @@ export function registerPoll(program: Command): void {
     .option('--json', 'print one JSON object with the counts')
     .action(async (opts: PollOptions, cmd: Command) => {
       if (!opts.once) throw new UsageError('poll needs --once (the scheduled service is `belwatch run`)');
+      const [{ createLogger }, { serviceDeps }, { buildRuntime }, { pollSource }, { processInline }, { connectRedis, Keys, pingRedis }] = await Promise.all([
+        import('../log.js'),
+        import('../pipeline/adapters.js'),
+        import('../pipeline/context.js'),
+        import('../pipeline/poll-source.js'),
+        import('../pipeline/sinks.js'),
+        import('../store/redis.js'),
+      ]);
       const config = loadCliConfig(cmd);
       const sources = config.sources.filter((s) => (opts.source ? s.id === opts.source : s.enabled));
       if (opts.source && sources.length === 0) throw new UsageError(`unknown source "${opts.source}"`);

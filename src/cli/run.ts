@@ -5,17 +5,24 @@
  */
 import { Option, type Command } from 'commander';
 import { resolveConfigDir } from '../config/load.js';
-import { createLogger } from '../log.js';
-import { serviceDeps } from '../pipeline/adapters.js';
-import { ROLES, startService, type Role } from '../pipeline/service.js';
+import type { Role } from '../pipeline/service.js';
 import { globalOptions, loadCliConfig } from './context.js';
+
+/** Kept in step with ROLES in pipeline/service.ts (a test checks). */
+export const ROLE_NAMES: readonly Role[] = ['scheduler', 'fetcher', 'processor'];
 
 export function registerRun(program: Command): void {
   program
     .command('run')
     .description('run the service (all roles, or those given with --role)')
-    .addOption(new Option('--role <role...>', 'roles to run in this process (repeatable)').choices(ROLES))
+    .addOption(new Option('--role <role...>', 'roles to run in this process (repeatable)').choices([...ROLE_NAMES]))
     .action(async (opts: { role?: Role[] }, cmd: Command) => {
+      // Loaded here, not at the top: the service's modules are heavy and other commands need none of them.
+      const [{ createLogger }, { serviceDeps }, { ROLES, startService }] = await Promise.all([
+        import('../log.js'),
+        import('../pipeline/adapters.js'),
+        import('../pipeline/service.js'),
+      ]);
       const config = loadCliConfig(cmd);
       const log = createLogger({ level: config.settings.log.level, pretty: process.stderr.isTTY, secrets: config.secrets });
       const roles = opts.role && opts.role.length > 0 ? opts.role : [...ROLES];

@@ -5,8 +5,6 @@
  */
 import type { Command } from 'commander';
 import { assessHealth, type SourceHealth } from '../pipeline/source-health.js';
-import { readAllHealth } from '../store/health.js';
-import { connectRedis, Keys, pingRedis } from '../store/redis.js';
 import { loadCliConfig } from './context.js';
 
 function ago(iso: string | null, now: number): string {
@@ -43,6 +41,7 @@ export function registerSourcesHealth(sources: Command): void {
     .description('print the health of every configured source')
     .option('--json', 'one JSON object per source, with healthy and reasons')
     .action(async (opts: { json?: boolean }, cmd: Command) => {
+      const [{ readAllHealth }, { connectRedis, Keys, pingRedis }] = await Promise.all([import('../store/health.js'), import('../store/redis.js')]);
       const config = loadCliConfig(cmd);
       const redis = connectRedis(config.settings.redis.url, { maxRetriesPerRequest: 2 });
       try {

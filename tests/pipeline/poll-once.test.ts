@@ -121,4 +121,23 @@ describe('belwatch poll --once', () => {
     const members = await clusterMembers(redis.redis, redis.keys, meeting.articleId);
     expect(members).toHaveLength(2);
   });
+
+  it('lets analysts search the archive and backtest a rule', async () => {
+    await poll();
+    const search = await runCliAsync(['search', '--config', config.dir, '--json', 'Sochi OR potash']);
+    expect(search.code).toBe(0);
+    const hits = search.stdout.trim().split('\n').map((l) => JSON.parse(l) as { article: { title: string } });
+    expect(hits.map((h) => h.article.title).sort()).toEqual([SANCTIONS.title, MEETING.title].sort());
+
+    const backtest = await runCliAsync(['rules', 'test', 'sanctions', '--config', config.dir]);
+    expect(backtest.code).toBe(0);
+    expect(backtest.stdout).toContain(SANCTIONS.title);
+    expect(backtest.stdout).toMatch(/1 matched of 3 archived articles\n$/);
+
+    const edited = await runCliAsync(['rules', 'test', 'sanctions', '--config', config.dir, '--query', 'festival OR film']);
+    expect(edited.stdout).toContain(CULTURE.title);
+    const broken = await runCliAsync(['search', '--config', config.dir, 'sanction* AND (']);
+    expect(broken.code).toBe(2);
+    expect(broken.stderr).toMatch(/^belwatch: query, column \d+: .+\n$/);
+  });
 });

@@ -95,22 +95,6 @@ export async function assignCluster(
   return { clusterId, joined: clusterId !== articleId, similarity: best?.sim ?? 0 };
 }
 
-const CLAIM_RULE = `
-redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2])
-redis.call('EXPIRE', KEYS[1], ARGV[3])
-return redis.call('HGET', KEYS[1], ARGV[1])
-`;
-
-/**
- * Claims the hand-off of a story cluster for one rule on behalf of one article. True for the
- * first article that claims it, and again for that same article (a retried job); false for every
- * other copy, so a story alerts once per rule however many outlets carry it.
- */
-export async function claimClusterRule(redis: Redis, keys: Keys, clusterId: string, ruleId: string, articleId: string, retentionS: number): Promise<boolean> {
-  const owner = (await redis.eval(CLAIM_RULE, 1, keys.clusterRules(clusterId), ruleId, articleId, retentionS)) as string;
-  return owner === articleId;
-}
-
 export async function clusterMembers(redis: Redis, keys: Keys, clusterId: string): Promise<string[]> {
   return redis.zrange(keys.cluster(clusterId), 0, -1);
 }

@@ -2,8 +2,8 @@
  * Exact deduplication: each article id is claimed once in Redis, for the retention period.
  *
  * A claim is `SET NX` of `seen:<id>` to `pending:<marker>` (a short TTL, so a process that dies
- * mid-way frees the id again); the processor marks it `done` with the retention TTL when the
- * article is archived and handed off. `claimArticle` answers:
+ * mid-way frees the id again); `commitArticle` (pipeline/hand-off.ts) marks it `done` with the
+ * retention TTL in the same MULTI that archives and hands off the article. `claimArticle` answers:
  *   new        first time: process it
  *   retry      claimed by this same marker before (a retried job): process again, steps are idempotent
  *   duplicate  done before, or being processed right now by someone else
@@ -28,8 +28,4 @@ export const PENDING_CLAIM_TTL_S = 600;
 export async function claimArticle(redis: Redis, keys: Keys, articleId: string, marker: string): Promise<ClaimResult> {
   const r = (await redis.eval(CLAIM, 1, keys.seen(articleId), marker, PENDING_CLAIM_TTL_S)) as string;
   return r === 'new' || r === 'retry' ? r : 'duplicate';
-}
-
-export async function markArticleDone(redis: Redis, keys: Keys, articleId: string, retentionS: number): Promise<void> {
-  await redis.set(keys.seen(articleId), 'done', 'EX', retentionS);
 }

@@ -46,8 +46,12 @@ export function startProcessor(ctx: PipelineContext, opts: WorkerOptions): Worke
   const worker = new Worker<ProcessJobData>(
     QUEUE.process,
     async (job) => {
+      // A few articles of the batch at a time: the work is mostly Redis round trips.
       const results: ProcessResult[] = [];
-      for (const article of job.data.articles) results.push(await processArticle(ctx, article, job.id ?? article.id));
+      const articles = job.data.articles;
+      for (let i = 0; i < articles.length; i += 4) {
+        results.push(...(await Promise.all(articles.slice(i, i + 4).map((a) => processArticle(ctx, a, job.id ?? a.id)))));
+      }
       return results.map((r) => ({ status: r.status, matched: r.matched, handedOff: r.handedOff }));
     },
     workerSettings(opts),

@@ -8,7 +8,7 @@
  *   archive:by-time    sorted set of ids by first-seen time (ms); trimmed past retention
  *   rule:<ruleId>      sorted set of ids the rule matched, by first-seen time
  */
-import type { Redis } from 'ioredis';
+import type { ChainableCommander, Redis } from 'ioredis';
 import type { Article, RuleMatch } from '../types.js';
 import type { Keys } from './redis.js';
 
@@ -20,8 +20,14 @@ export interface ArchivedArticle {
 }
 
 export async function archiveArticle(redis: Redis, keys: Keys, entry: ArchivedArticle, retentionS: number): Promise<void> {
-  const { article, firstSeen, clusterId, matches } = entry;
   const m = redis.multi();
+  queueArchiveWrites(m, keys, entry, retentionS);
+  await m.exec();
+}
+
+/** Adds the archive writes for one article to a MULTI or pipeline the caller executes. */
+export function queueArchiveWrites(m: ChainableCommander, keys: Keys, entry: ArchivedArticle, retentionS: number): void {
+  const { article, firstSeen, clusterId, matches } = entry;
   m.set(keys.article(article.id), JSON.stringify({ article, firstSeen, clusterId }), 'EX', retentionS);
   m.set(keys.articleMatches(article.id), JSON.stringify(matches), 'EX', retentionS);
   m.zadd(keys.archiveByTime(), firstSeen, article.id);
@@ -29,7 +35,6 @@ export async function archiveArticle(redis: Redis, keys: Keys, entry: ArchivedAr
     m.zadd(keys.ruleMatches(match.ruleId), firstSeen, article.id);
     m.expire(keys.ruleMatches(match.ruleId), retentionS);
   }
-  await m.exec();
 }
 
 export async function readArchived(redis: Redis, keys: Keys, ids: readonly string[]): Promise<ArchivedArticle[]> {

@@ -2,8 +2,8 @@
  * Pending matches per subscription: the hand-off between matching and delivery.
  *
  * `pending:<subscription>` is a sorted set of `<ruleId>|<articleId>` members scored by first-seen
- * time. Adding is idempotent (`ZADD NX`), so a retried job never doubles an entry; the digest
- * stage moves members out atomically when it builds a digest.
+ * time. Entries are added by `commitArticle` (pipeline/hand-off.ts) with `ZADD NX`, so a retried
+ * job never doubles one; the digest stage moves members out atomically when it builds a digest.
  */
 import type { Redis } from 'ioredis';
 import type { Keys } from './redis.js';
@@ -21,13 +21,6 @@ export function pendingMember(ruleId: string, articleId: string): string {
 export function parsePendingMember(member: string, score: number): PendingEntry {
   const bar = member.indexOf('|');
   return { ruleId: member.slice(0, bar), articleId: member.slice(bar + 1), firstSeen: score };
-}
-
-export async function addPending(redis: Redis, keys: Keys, subscriptionIds: readonly string[], ruleId: string, articleId: string, firstSeen: number): Promise<void> {
-  if (subscriptionIds.length === 0) return;
-  const m = redis.multi();
-  for (const sub of subscriptionIds) m.zadd(keys.pending(sub), 'NX', firstSeen, pendingMember(ruleId, articleId));
-  await m.exec();
 }
 
 export async function listPending(redis: Redis, keys: Keys, subscriptionId: string): Promise<PendingEntry[]> {

@@ -5,6 +5,7 @@ import { createLogger } from '../../src/log.js';
 import { serviceDeps } from '../../src/pipeline/adapters.js';
 import { startService, type Service } from '../../src/pipeline/service.js';
 import type { Article } from '../../src/types.js';
+import { makeArticle } from '../helpers/articles.js';
 import type { TempConfig } from '../helpers/config-dir.js';
 import { TEST_RULES, writePipelineConfig } from '../helpers/pipeline-config.js';
 import { openTestRedis, type TestRedis } from '../helpers/redis.js';
@@ -23,21 +24,10 @@ afterEach(async () => {
   config.cleanup();
 });
 
-const article: Article = {
-  id: 'x1',
-  sourceId: 'edm',
-  url: 'https://jamestown.org/x1',
-  guid: null,
+const article: Article = makeArticle('x1', {
   title: 'EU weighs sanctions on Belarus',
-  summary: '',
   content: 'Brussels discussed new sanctions against Minsk.',
-  author: null,
-  categories: [],
-  published: '2026-11-27T08:00:00.000Z',
-  publishedEstimated: false,
-  fetchedAt: '2026-11-27T08:00:00.000Z',
-  lang: 'en',
-};
+});
 
 describe('config reload', () => {
   it('refuses a broken rule and keeps matching with the old rules; applies a good change', async () => {

@@ -159,6 +159,10 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
     const all = await readAllHealth(redis, keys, runtime.config.sources.map((s) => s.id));
     for (const h of all) set({ source: h.sourceId }, h.consecutiveFailures);
   });
+  metrics.addCollector('belwatch_source_not_modified_ratio', 'Share of polls answered 304 Not Modified, per source', ['source'], async (set) => {
+    const all = await readAllHealth(redis, keys, runtime.config.sources.map((s) => s.id));
+    for (const h of all) if (h.polls > 0) set({ source: h.sourceId }, h.notModified / h.polls);
+  });
 
   let http: RunningServer | undefined;
   if (opts.http ?? roles.has('scheduler')) {

@@ -17,6 +17,7 @@
 import { RuleError, type RuleProblem } from '../errors.js';
 import type { Aliases, RuleConfig } from '../config/types.js';
 import { analyzeTerms } from './analyze.js';
+import { compileCheck, type Check } from './evaluate.js';
 import { parseQuery } from './parse.js';
 import { QuerySyntaxError, TEXT_FIELDS, type QueryNode } from './syntax.js';
 import { isWildcard, PatternTable } from './wildcard.js';
@@ -25,12 +26,31 @@ import { isWildcard, PatternTable } from './wildcard.js';
 export type FieldMask = number;
 export const DEFAULT_FIELDS: FieldMask = 0b0111;
 
+/**
+ * Scratch space for one exact token, shared by every rule that tests it: the matcher writes the
+ * token's positions in the current article here (stamped with the article's epoch), so verifying
+ * a rule reads them without a hash lookup.
+ */
+export interface TermSlot {
+  epoch: number;
+  positions: number[];
+}
+
 /** One token of a term or phrase: an exact analysed token, or a wildcard pattern's id. */
-export type TokenTest = { readonly exact: string } | { readonly pattern: number };
+export type TokenTest = { readonly exact: string; readonly slot: TermSlot } | { readonly pattern: number };
+
+/** What compiling one rule set adds to: the distinct patterns and the exact tokens' slots. */
+interface Tables {
+  readonly patterns: PatternTable;
+  readonly slots: Map<string, TermSlot>;
+}
 
 export type Expr =
   | { readonly kind: 'text'; readonly fields: FieldMask; readonly tokens: readonly TokenTest[]; readonly label: string }
-  | { readonly kind: 'any' | 'all'; readonly children: readonly Expr[] }
+  | { readonly kind: 'any'; readonly children: readonly Expr[] }
+  /** `check` is `children` with the cheapest-anchored operand last: the presearcher found that one
+   *  already, so a true/false check fails fastest by testing the others first. */
+  | { readonly kind: 'all'; readonly children: readonly Expr[]; readonly check: readonly Expr[] }
   | { readonly kind: 'not'; readonly child: Expr }
   | { readonly kind: 'near'; readonly distance: number; readonly ordered: boolean; readonly left: Expr; readonly right: Expr }
   | { readonly kind: 'source' | 'lang'; readonly value: string };
@@ -45,6 +65,8 @@ export interface CompiledRule {
   readonly query: string;
   readonly tree: QueryNode;
   readonly expr: Expr;
+  /** Whether `expr` holds, compiled (see `compileCheck`). */
+  readonly check: Check;
   readonly anchors: readonly Anchor[];
 }
 
@@ -55,6 +77,8 @@ export interface CompiledRuleSet {
   readonly byKey: ReadonlyMap<string, readonly number[]>;
   /** Pattern id -> indexes into `rules` anchored on it. */
   readonly byPattern: ReadonlyMap<number, readonly number[]>;
+  /** Every exact token any rule tests: other tokens of an article need no positions. */
+  readonly slots: ReadonlyMap<string, TermSlot>;
 }
 
 class CompileError extends Error {
@@ -65,23 +89,24 @@ class CompileError extends Error {
 
 export function compileRules(rules: readonly RuleConfig[], aliases: Aliases): CompiledRuleSet {
   const patterns = new PatternTable();
+  const tables: Tables = { patterns, slots: new Map() };
   const problems: RuleProblem[] = [];
   const compiled: CompiledRule[] = [];
   for (const rule of rules) {
     try {
       const tree = parseQuery(rule.query);
-      const expr = toExpr(tree, DEFAULT_FIELDS, aliases, patterns);
+      const expr = toExpr(tree, DEFAULT_FIELDS, aliases, tables);
       const anchors = anchorsOf(expr, patterns);
       if (!anchors) throw new CompileError('the query could match without any positive term (add a term that must be present)', 0);
       const unique = [...new Map(anchors.map((a) => ['key' in a ? `k${a.key}` : `p${a.pattern}`, a])).values()];
-      compiled.push({ id: rule.id, name: rule.name, priority: rule.priority, query: rule.query, tree, expr, anchors: unique });
+      compiled.push({ id: rule.id, name: rule.name, priority: rule.priority, query: rule.query, tree, expr, check: compileCheck(expr), anchors: unique });
     } catch (e) {
       if (e instanceof QuerySyntaxError || e instanceof CompileError) problems.push({ ruleId: rule.id, offset: e.offset, message: e.message });
       else throw e;
     }
   }
   if (problems.length > 0) throw new RuleError(problems);
-  return { rules: compiled, patterns, ...indexRules(compiled) };
+  return { rules: compiled, patterns, slots: tables.slots, ...indexRules(compiled) };
 }
 
 function indexRules(rules: readonly CompiledRule[]): Pick<CompiledRuleSet, 'byKey' | 'byPattern'> {
@@ -98,27 +123,36 @@ function indexRules(rules: readonly CompiledRule[]): Pick<CompiledRuleSet, 'byKe
   return { byKey, byPattern };
 }
 
-function textLeaf(written: string, fields: FieldMask, patterns: PatternTable, offset: number): Expr {
+function slotFor(token: string, tables: Tables): TermSlot {
+  let slot = tables.slots.get(token);
+  if (!slot) {
+    slot = { epoch: 0, positions: [] };
+    tables.slots.set(token, slot);
+  }
+  return slot;
+}
+
+function textLeaf(written: string, fields: FieldMask, tables: Tables, offset: number): Expr {
   const tokens = analyzeTerms(written, { wildcards: true });
   if (tokens.length === 0) throw new CompileError(`"${written}" has no letters or digits to match`, offset);
   return {
     kind: 'text',
     fields,
     label: tokens.join(' '),
-    tokens: tokens.map((t) => (isWildcard(t) ? { pattern: patterns.add(t) } : { exact: t })),
+    tokens: tokens.map((t) => (isWildcard(t) ? { pattern: tables.patterns.add(t) } : { exact: t, slot: slotFor(t, tables) })),
   };
 }
 
-function toExpr(node: QueryNode, fields: FieldMask, aliases: Aliases, patterns: PatternTable): Expr {
-  const sub = (n: QueryNode, f: FieldMask = fields): Expr => toExpr(n, f, aliases, patterns);
+function toExpr(node: QueryNode, fields: FieldMask, aliases: Aliases, tables: Tables): Expr {
+  const sub = (n: QueryNode, f: FieldMask = fields): Expr => toExpr(n, f, aliases, tables);
   switch (node.kind) {
     case 'word':
     case 'phrase':
-      return textLeaf(node.text, fields, patterns, node.offset);
+      return textLeaf(node.text, fields, tables, node.offset);
     case 'alias': {
       const spellings = Object.hasOwn(aliases, node.name) ? aliases[node.name] : undefined;
       if (!spellings) throw new CompileError(`unknown alias @${node.name}`, node.offset);
-      const children = spellings.map((s) => textLeaf(s, fields, patterns, node.offset));
+      const children = spellings.map((s) => textLeaf(s, fields, tables, node.offset));
       return children.length === 1 ? children[0]! : { kind: 'any', children };
     }
     case 'field':
@@ -127,9 +161,15 @@ function toExpr(node: QueryNode, fields: FieldMask, aliases: Aliases, patterns: 
     case 'source':
     case 'lang':
       return { kind: node.kind, value: node.value };
-    case 'and':
     case 'or':
-      return { kind: node.kind === 'and' ? 'all' : 'any', children: node.children.map((c) => sub(c)) };
+      return { kind: 'any', children: node.children.map((c) => sub(c)) };
+    case 'and': {
+      const children = node.children.map((c) => sub(c));
+      const options = children.map((c) => anchorsOf(c, tables.patterns));
+      const anchored = cheapest(options, tables.patterns);
+      const last = anchored ? options.indexOf(anchored) : -1;
+      return { kind: 'all', children, check: [...children.filter((_, i) => i !== last), ...children.filter((_, i) => i === last)] };
+    }
     case 'not':
       return { kind: 'not', child: sub(node.child) };
     case 'near':

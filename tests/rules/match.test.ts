@@ -117,3 +117,24 @@ describe('matching', () => {
     expect(matchArticleNaive(set, a)).toEqual(fast);
   });
 });
+
+describe('presearch index', () => {
+  it('agrees with testing every rule on generated articles and rules, while verifying few of them', async () => {
+    const { buildAliases, buildArticle, buildRules, buildVocabulary, seededRandom } = await import('../../bench/match-corpus.js');
+    const { presearch } = await import('../../src/rules/match.js');
+    const rnd = seededRandom(7);
+    const vocab = buildVocabulary(rnd, 3_000);
+    const set = compileRules(buildRules(seededRandom(8), vocab, 20, 400), buildAliases(rnd, vocab, 20));
+    let candidates = 0;
+    let matched = 0;
+    for (let i = 0; i < 60; i++) {
+      const a = buildArticle(rnd, vocab, i, 1_500);
+      const fast = matchArticle(set, a);
+      expect(fast, a.id).toEqual(matchArticleNaive(set, a));
+      matched += fast.length;
+      candidates += presearch(set, a).candidates.length;
+    }
+    expect(matched).toBeGreaterThan(0);
+    expect(candidates / 60).toBeLessThan(set.rules.length / 5);
+  });
+});

@@ -3,12 +3,10 @@
  * aliases resolved, its words analysed into exact tokens and wildcard patterns, field prefixes
  * pushed down to the leaves, and the rule indexed for the presearcher by the terms it requires.
  *
- * Required terms (the Luwak idea): a rule can only match an article that contains at least one of
- * its anchors. A term or phrase is anchored by one of its tokens (an exact one, the longest, if it
- * has any); OR needs every branch anchored and unites them; AND and NEAR take the cheapest anchored
- * operand (exact tokens over wildcards, longer over shorter); NOT anchors nothing. `source:` and
- * `lang:` anchor on the article's source id and language. A query whose root has no anchors could
- * match an article without any positive term (`NOT iran`, `NOT a OR b`) and is refused.
+ * Required terms (the Luwak idea, see `anchors.ts`): a rule is indexed by its anchors, one of which
+ * must occur in any article it matches, and keeps further required sets that the matcher checks
+ * before verifying. A query whose root has no anchors could match an article without any positive
+ * term (`NOT iran`, `NOT a OR b`) and is refused.
  *
  * Failure behaviour: every rule is compiled; all problems (syntax, unknown alias, no positive term,
  * alias spellings with no letters) are collected and thrown together as one `RuleError`, each with
@@ -17,6 +15,7 @@
 import { RuleError, type RuleProblem } from '../errors.js';
 import type { Aliases, RuleConfig } from '../config/types.js';
 import { analyzeTerms } from './analyze.js';
+import { anchorsOf, cheapest, encodeRequired, requiredSets, type Anchor } from './anchors.js';
 import { compileCheck, type Check } from './evaluate.js';
 import { parseQuery } from './parse.js';
 import { QuerySyntaxError, TEXT_FIELDS, type QueryNode } from './syntax.js';
@@ -27,22 +26,16 @@ export type FieldMask = number;
 export const DEFAULT_FIELDS: FieldMask = 0b0111;
 
 /**
- * Scratch space for one exact token, shared by every rule that tests it: the matcher writes the
- * token's positions in the current article here (stamped with the article's epoch), so verifying
- * a rule reads them without a hash lookup.
+ * One token of a term or phrase: an exact analysed token with its dense id in the rule set (the
+ * matcher keeps per-article positions in arrays indexed by it, so verifying a rule needs no hash
+ * lookup), or a wildcard pattern's id.
  */
-export interface TermSlot {
-  epoch: number;
-  positions: number[];
-}
+export type TokenTest = { readonly exact: string; readonly term: number } | { readonly pattern: number };
 
-/** One token of a term or phrase: an exact analysed token, or a wildcard pattern's id. */
-export type TokenTest = { readonly exact: string; readonly slot: TermSlot } | { readonly pattern: number };
-
-/** What compiling one rule set adds to: the distinct patterns and the exact tokens' slots. */
+/** What compiling one rule set adds to: the distinct patterns and the exact tokens' ids. */
 interface Tables {
   readonly patterns: PatternTable;
-  readonly slots: Map<string, TermSlot>;
+  readonly terms: Map<string, number>;
 }
 
 export type Expr =
@@ -55,9 +48,6 @@ export type Expr =
   | { readonly kind: 'near'; readonly distance: number; readonly ordered: boolean; readonly left: Expr; readonly right: Expr }
   | { readonly kind: 'source' | 'lang'; readonly value: string };
 
-/** What the presearcher looks up: an exact token, a pattern id, or `source:`/`lang:` keys. */
-export type Anchor = { readonly key: string } | { readonly pattern: number };
-
 export interface CompiledRule {
   readonly id: string;
   readonly name: string;
@@ -68,6 +58,8 @@ export interface CompiledRule {
   /** Whether `expr` holds, compiled (see `compileCheck`). */
   readonly check: Check;
   readonly anchors: readonly Anchor[];
+  /** Further sets of which one member must occur (see `requiredSets`), as term ids >= 0 and patterns -(id + 1). */
+  readonly required: readonly Int32Array[];
 }
 
 export interface CompiledRuleSet {
@@ -77,8 +69,8 @@ export interface CompiledRuleSet {
   readonly byKey: ReadonlyMap<string, readonly number[]>;
   /** Pattern id -> indexes into `rules` anchored on it. */
   readonly byPattern: ReadonlyMap<number, readonly number[]>;
-  /** Every exact token any rule tests: other tokens of an article need no positions. */
-  readonly slots: ReadonlyMap<string, TermSlot>;
+  /** Every exact token any rule tests -> its id: other tokens of an article need no positions. */
+  readonly terms: ReadonlyMap<string, number>;
 }
 
 class CompileError extends Error {
@@ -89,7 +81,7 @@ class CompileError extends Error {
 
 export function compileRules(rules: readonly RuleConfig[], aliases: Aliases): CompiledRuleSet {
   const patterns = new PatternTable();
-  const tables: Tables = { patterns, slots: new Map() };
+  const tables: Tables = { patterns, terms: new Map() };
   const problems: RuleProblem[] = [];
   const compiled: CompiledRule[] = [];
   for (const rule of rules) {
@@ -99,14 +91,15 @@ export function compileRules(rules: readonly RuleConfig[], aliases: Aliases): Co
       const anchors = anchorsOf(expr, patterns);
       if (!anchors) throw new CompileError('the query could match without any positive term (add a term that must be present)', 0);
       const unique = [...new Map(anchors.map((a) => ['key' in a ? `k${a.key}` : `p${a.pattern}`, a])).values()];
-      compiled.push({ id: rule.id, name: rule.name, priority: rule.priority, query: rule.query, tree, expr, check: compileCheck(expr), anchors: unique });
+      const required = encodeRequired(requiredSets(expr, patterns));
+      compiled.push({ id: rule.id, name: rule.name, priority: rule.priority, query: rule.query, tree, expr, check: compileCheck(expr), anchors: unique, required });
     } catch (e) {
       if (e instanceof QuerySyntaxError || e instanceof CompileError) problems.push({ ruleId: rule.id, offset: e.offset, message: e.message });
       else throw e;
     }
   }
   if (problems.length > 0) throw new RuleError(problems);
-  return { rules: compiled, patterns, slots: tables.slots, ...indexRules(compiled) };
+  return { rules: compiled, patterns, terms: tables.terms, ...indexRules(compiled) };
 }
 
 function indexRules(rules: readonly CompiledRule[]): Pick<CompiledRuleSet, 'byKey' | 'byPattern'> {
@@ -123,13 +116,13 @@ function indexRules(rules: readonly CompiledRule[]): Pick<CompiledRuleSet, 'byKe
   return { byKey, byPattern };
 }
 
-function slotFor(token: string, tables: Tables): TermSlot {
-  let slot = tables.slots.get(token);
-  if (!slot) {
-    slot = { epoch: 0, positions: [] };
-    tables.slots.set(token, slot);
+function termId(token: string, tables: Tables): number {
+  let id = tables.terms.get(token);
+  if (id === undefined) {
+    id = tables.terms.size;
+    tables.terms.set(token, id);
   }
-  return slot;
+  return id;
 }
 
 function textLeaf(written: string, fields: FieldMask, tables: Tables, offset: number): Expr {
@@ -139,7 +132,7 @@ function textLeaf(written: string, fields: FieldMask, tables: Tables, offset: nu
     kind: 'text',
     fields,
     label: tokens.join(' '),
-    tokens: tokens.map((t) => (isWildcard(t) ? { pattern: tables.patterns.add(t) } : { exact: t, slot: slotFor(t, tables) })),
+    tokens: tokens.map((t) => (isWildcard(t) ? { pattern: tables.patterns.add(t) } : { exact: t, term: termId(t, tables) })),
   };
 }
 
@@ -175,46 +168,4 @@ function toExpr(node: QueryNode, fields: FieldMask, aliases: Aliases, tables: Ta
     case 'near':
       return { kind: 'near', distance: node.distance, ordered: node.ordered, left: sub(node.left), right: sub(node.right) };
   }
-}
-
-function anchorCost(a: Anchor, patterns: PatternTable): number {
-  if ('pattern' in a) return 3 + 4 / Math.max(1, (patterns.patterns[a.pattern]?.text.length ?? 1) - 1);
-  if (a.key.startsWith('source:') || a.key.startsWith('lang:')) return 50;
-  return 1 + 2 / a.key.length;
-}
-
-function setCost(anchors: readonly Anchor[], patterns: PatternTable): number {
-  return anchors.reduce((sum, a) => sum + anchorCost(a, patterns), 0);
-}
-
-function cheapest(options: readonly (readonly Anchor[] | undefined)[], patterns: PatternTable): readonly Anchor[] | undefined {
-  let best: readonly Anchor[] | undefined;
-  for (const o of options) if (o && (!best || setCost(o, patterns) < setCost(best, patterns))) best = o;
-  return best;
-}
-
-/** The anchors of an expression, or undefined when it can be true without any positive term. */
-export function anchorsOf(expr: Expr, patterns: PatternTable): readonly Anchor[] | undefined {
-  switch (expr.kind) {
-    case 'text':
-      return cheapest(expr.tokens.map((t): Anchor[] => ['exact' in t ? { key: t.exact } : { pattern: t.pattern }]), patterns);
-    case 'source':
-    case 'lang':
-      return [{ key: `${expr.kind}:${expr.value}` }];
-    case 'not':
-      return undefined;
-    case 'any': {
-      const all = expr.children.map((c) => anchorsOf(c, patterns));
-      return all.every((a) => a !== undefined) ? all.flat() : undefined;
-    }
-    case 'all':
-      return cheapest(expr.children.map((c) => anchorsOf(c, patterns)), patterns);
-    case 'near':
-      return cheapest([anchorsOf(expr.left, patterns), anchorsOf(expr.right, patterns)], patterns);
-  }
-}
-
-/** Readable anchors of a rule, for `belwatch rules check`. */
-export function describeAnchors(rule: CompiledRule, patterns: PatternTable): string[] {
-  return rule.anchors.map((a) => ('key' in a ? a.key : (patterns.patterns[a.pattern]?.text ?? '?')));
 }

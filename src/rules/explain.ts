@@ -5,7 +5,8 @@
  * Pure: takes values, returns text.
  */
 import type { RuleMatch, TextField } from '../types.js';
-import { describeAnchors, DEFAULT_FIELDS, type CompiledRule, type CompiledRuleSet, type Expr } from './compile.js';
+import { describeAnchors } from './anchors.js';
+import { DEFAULT_FIELDS, type CompiledRule, type CompiledRuleSet, type Expr } from './compile.js';
 import { evaluate, type EvalContext } from './evaluate.js';
 import { presearch, verifyRule, type MatchableArticle } from './match.js';
 import { formatTree, TEXT_FIELDS } from './syntax.js';

@@ -17,7 +17,7 @@
  */
 import type { Article, RuleMatch, Span, TextField } from '../types.js';
 import { analyzeText, type AnalyzedText } from './analyze.js';
-import type { CompiledRule, CompiledRuleSet, TermSlot } from './compile.js';
+import type { CompiledRule, CompiledRuleSet } from './compile.js';
 import { evaluate, FIELD_STRIDE, type AnalyzedArticle, type EvalContext, type Occurrence } from './evaluate.js';
 import { TEXT_FIELDS } from './syntax.js';
 
@@ -51,13 +51,14 @@ function metaKeys(article: MatchableArticle): string[] {
 
 /**
  * What one distinct token selects: rules anchored on it or on a pattern it matches, and those
- * patterns, and the slot its positions in the current article go to (shared with the rules that
- * test the token, so verification reads them without a hash lookup).
+ * patterns, and the id under which its positions in the current article are kept (a rule term's
+ * id is the one its rules carry, so verification reads them without a hash lookup).
  */
 interface TokenHits {
   readonly rules: readonly number[];
   readonly patterns: readonly number[];
-  readonly slot: TermSlot;
+  /** The rule set's term id, or an id past them for a token only patterns match. */
+  readonly id: number;
 }
 
 /**
@@ -71,6 +72,9 @@ interface PresearchState {
   readonly cacheKeys: (string | undefined)[];
   readonly cacheHits: (TokenHits | null)[];
   readonly stamp: Uint32Array;
+  /** Per token id: the epoch it last occurred in, and its positions then. */
+  readonly tokenEpoch: number[];
+  readonly tokenPositions: number[][];
   /** Per pattern id: the epoch it last matched in, and the position lists of the tokens it matched. */
   readonly patternEpoch: Uint32Array;
   readonly patternLists: number[][][];
@@ -97,6 +101,8 @@ function stateOf(set: CompiledRuleSet): PresearchState {
       cacheKeys: new Array<string | undefined>(CACHE_MASK + 1).fill(undefined),
       cacheHits: new Array<TokenHits | null>(CACHE_MASK + 1).fill(null),
       stamp: new Uint32Array(set.rules.length),
+      tokenEpoch: new Array<number>(set.terms.size).fill(0),
+      tokenPositions: Array.from({ length: set.terms.size }, () => []),
       patternEpoch: new Uint32Array(set.patterns.patterns.length),
       patternLists: set.patterns.patterns.map(() => []),
       epoch: 0,
@@ -107,14 +113,35 @@ function stateOf(set: CompiledRuleSet): PresearchState {
 }
 
 /** The hits of a token, or null when no rule can care about it (most tokens). */
-function lookupToken(set: CompiledRuleSet, token: string): TokenHits | null {
+function lookupToken(set: CompiledRuleSet, state: PresearchState, token: string): TokenHits | null {
   const patterns: number[] = [];
   set.patterns.forEachMatch(token, (id) => patterns.push(id));
   const rules = [...(set.byKey.get(token) ?? [])];
   for (const id of patterns) rules.push(...(set.byPattern.get(id) ?? []));
-  const slot = set.slots.get(token);
-  if (patterns.length === 0 && rules.length === 0 && !slot) return null;
-  return { rules, patterns, slot: slot ?? { epoch: 0, positions: [] } };
+  let id = set.terms.get(token);
+  if (patterns.length === 0 && rules.length === 0 && id === undefined) return null;
+  if (id === undefined) {
+    id = state.tokenEpoch.length;
+    state.tokenEpoch.push(0);
+    state.tokenPositions.push([]);
+  }
+  return { rules, patterns, id };
+}
+
+/** Whether every further required set of a rule has a member in the current article. */
+function hasRequired(required: readonly Int32Array[], state: PresearchState): boolean {
+  const { tokenEpoch, patternEpoch, epoch } = state;
+  for (const set of required) {
+    let found = false;
+    for (const code of set) {
+      if (code >= 0 ? tokenEpoch[code] === epoch : patternEpoch[-code - 1] === epoch) {
+        found = true;
+        break;
+      }
+    }
+    if (!found) return false;
+  }
+  return true;
 }
 
 /**
@@ -129,15 +156,16 @@ export function presearch(set: CompiledRuleSet, article: MatchableArticle): { ct
   if (state.memo.size >= MEMO_LIMIT) {
     state.memo.clear();
     state.cacheKeys.fill(undefined);
+    state.tokenEpoch.length = set.terms.size;
+    state.tokenPositions.length = set.terms.size;
   }
   if (++state.epoch === 0xffffffff) {
     state.stamp.fill(0);
     state.patternEpoch.fill(0);
-    for (const hits of state.memo.values()) if (hits) hits.slot.epoch = 0;
-    for (const slot of set.slots.values()) slot.epoch = 0;
+    state.tokenEpoch.fill(0);
     state.epoch = 1;
   }
-  const { memo, cacheKeys, cacheHits, stamp, patternEpoch, patternLists, epoch } = state;
+  const { memo, cacheKeys, cacheHits, stamp, tokenEpoch, tokenPositions, patternEpoch, patternLists, epoch } = state;
   const candidates: number[] = [];
   for (let f = 0; f < fields.length; f++) {
     const terms = fields[f]?.terms ?? [];
@@ -151,20 +179,21 @@ export function presearch(set: CompiledRuleSet, article: MatchableArticle): { ct
       } else {
         hits = memo.get(token);
         if (hits === undefined) {
-          hits = lookupToken(set, token);
+          hits = lookupToken(set, state, token);
           memo.set(token, hits);
         }
         cacheKeys[slotIndex] = token;
         cacheHits[slotIndex] = hits;
       }
       if (hits === null) continue;
-      const slot = hits.slot;
-      if (slot.epoch === epoch) {
-        slot.positions.push(base + p);
+      const tokenId = hits.id;
+      if (tokenEpoch[tokenId] === epoch) {
+        tokenPositions[tokenId]?.push(base + p);
         continue;
       }
-      slot.epoch = epoch;
-      slot.positions = [base + p];
+      tokenEpoch[tokenId] = epoch;
+      const positions = [base + p];
+      tokenPositions[tokenId] = positions;
       for (const r of hits.rules) {
         if (stamp[r] !== epoch) {
           stamp[r] = epoch;
@@ -173,10 +202,10 @@ export function presearch(set: CompiledRuleSet, article: MatchableArticle): { ct
       }
       for (const id of hits.patterns) {
         if (patternEpoch[id] === epoch) {
-          patternLists[id]?.push(slot.positions);
+          patternLists[id]?.push(positions);
         } else {
           patternEpoch[id] = epoch;
-          patternLists[id] = [slot.positions];
+          patternLists[id] = [positions];
         }
       }
     }
@@ -192,10 +221,10 @@ export function presearch(set: CompiledRuleSet, article: MatchableArticle): { ct
   const ctx: EvalContext = {
     article: { fields, sourceId: article.sourceId, lang: article.lang },
     patterns: set.patterns,
-    exact: (test) => (test.slot.epoch === epoch ? test.slot.positions : undefined),
+    exact: (test) => (tokenEpoch[test.term] === epoch ? tokenPositions[test.term] : undefined),
     matching: (id) => (patternEpoch[id] === epoch ? (patternLists[id] ?? []) : []),
   };
-  return { ctx, candidates };
+  return { ctx, candidates: candidates.filter((r) => hasRequired(set.rules[r]?.required ?? [], state)) };
 }
 
 export function matchArticle(set: CompiledRuleSet, article: MatchableArticle): RuleMatch[] {

@@ -77,17 +77,23 @@ export function requiredSets(expr: Expr, patterns: PatternTable): (readonly Anch
   }
 }
 
-/** Required sets as the matcher reads them: term ids, and patterns as -(id + 1). */
-export function encodeRequired(sets: readonly (readonly Anchor[])[]): Int32Array[] {
-  const out: Int32Array[] = [];
+/**
+ * Required sets as the matcher reads them, flat: `[count, length, ...codes, length, ...codes]`,
+ * codes being term ids (>= 0) and patterns as -(id + 1). A set with a `source:` or `lang:` key
+ * cannot be checked from tokens and is left out (verification does it).
+ */
+export function encodeRequired(sets: readonly (readonly Anchor[])[]): number[] {
+  const out = [0];
   for (const set of sets) {
     const codes: number[] = [];
     for (const a of set) {
       if ('pattern' in a) codes.push(-(a.pattern + 1));
       else if (a.term !== undefined) codes.push(a.term);
     }
-    // A set with a source: or lang: key cannot be checked from tokens; verification does it.
-    if (codes.length === set.length) out.push(Int32Array.from(codes));
+    if (codes.length === set.length) {
+      out[0] = (out[0] ?? 0) + 1;
+      out.push(codes.length, ...codes);
+    }
   }
   return out;
 }

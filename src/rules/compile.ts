@@ -58,8 +58,8 @@ export interface CompiledRule {
   /** Whether `expr` holds, compiled (see `compileCheck`). */
   readonly check: Check;
   readonly anchors: readonly Anchor[];
-  /** Further sets of which one member must occur (see `requiredSets`), as term ids >= 0 and patterns -(id + 1). */
-  readonly required: readonly Int32Array[];
+  /** Further sets of which one member must occur, encoded by `encodeRequired`. */
+  readonly required: readonly number[];
 }
 
 export interface CompiledRuleSet {
@@ -69,6 +69,9 @@ export interface CompiledRuleSet {
   readonly byKey: ReadonlyMap<string, readonly number[]>;
   /** Pattern id -> indexes into `rules` anchored on it. */
   readonly byPattern: ReadonlyMap<number, readonly number[]>;
+  /** Every rule's `required`, concatenated in one array (rule i's starts at `requiredStart[i]`) for locality. */
+  readonly required: Int32Array;
+  readonly requiredStart: Int32Array;
   /** Every exact token any rule tests -> its id: other tokens of an article need no positions. */
   readonly terms: ReadonlyMap<string, number>;
 }
@@ -102,7 +105,7 @@ export function compileRules(rules: readonly RuleConfig[], aliases: Aliases): Co
   return { rules: compiled, patterns, terms: tables.terms, ...indexRules(compiled) };
 }
 
-function indexRules(rules: readonly CompiledRule[]): Pick<CompiledRuleSet, 'byKey' | 'byPattern'> {
+function indexRules(rules: readonly CompiledRule[]): Pick<CompiledRuleSet, 'byKey' | 'byPattern' | 'required' | 'requiredStart'> {
   const byKey = new Map<string, number[]>();
   const byPattern = new Map<number, number[]>();
   rules.forEach((rule, i) => {
@@ -113,7 +116,15 @@ function indexRules(rules: readonly CompiledRule[]): Pick<CompiledRuleSet, 'byKe
       else byPattern.set(a.pattern, list);
     }
   });
-  return { byKey, byPattern };
+  const requiredStart = new Int32Array(rules.length);
+  let length = 0;
+  rules.forEach((rule, i) => {
+    requiredStart[i] = length;
+    length += rule.required.length;
+  });
+  const required = new Int32Array(length);
+  rules.forEach((rule, i) => required.set(rule.required, requiredStart[i]));
+  return { byKey, byPattern, required, requiredStart };
 }
 
 function termId(token: string, tables: Tables): number {

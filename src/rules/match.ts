@@ -128,18 +128,25 @@ function lookupToken(set: CompiledRuleSet, state: PresearchState, token: string)
   return { rules, patterns, id };
 }
 
-/** Whether every further required set of a rule has a member in the current article. */
-function hasRequired(required: readonly Int32Array[], state: PresearchState): boolean {
+/** Whether every further required set of rule `r` has a member in the current article. */
+function hasRequired(set: CompiledRuleSet, r: number, state: PresearchState): boolean {
   const { tokenEpoch, patternEpoch, epoch } = state;
-  for (const set of required) {
+  const req = set.required;
+  let at = set.requiredStart[r] ?? 0;
+  const count = req[at++] ?? 0;
+  for (let k = 0; k < count; k++) {
+    const length = req[at++] ?? 0;
+    const end = at + length;
     let found = false;
-    for (const code of set) {
+    for (; at < end; at++) {
+      const code = req[at] ?? 0;
       if (code >= 0 ? tokenEpoch[code] === epoch : patternEpoch[-code - 1] === epoch) {
         found = true;
         break;
       }
     }
     if (!found) return false;
+    at = end;
   }
   return true;
 }
@@ -224,7 +231,7 @@ export function presearch(set: CompiledRuleSet, article: MatchableArticle): { ct
     exact: (test) => (tokenEpoch[test.term] === epoch ? tokenPositions[test.term] : undefined),
     matching: (id) => (patternEpoch[id] === epoch ? (patternLists[id] ?? []) : []),
   };
-  return { ctx, candidates: candidates.filter((r) => hasRequired(set.rules[r]?.required ?? [], state)) };
+  return { ctx, candidates: candidates.filter((r) => hasRequired(set, r, state)) };
 }
 
 export function matchArticle(set: CompiledRuleSet, article: MatchableArticle): RuleMatch[] {

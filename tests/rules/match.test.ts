@@ -137,4 +137,21 @@ describe('presearch index', () => {
     expect(matched).toBeGreaterThan(0);
     expect(candidates / 60).toBeLessThan(set.rules.length / 5);
   });
+
+  it('drops a candidate whose other required terms are absent before verifying it', async () => {
+    const { presearch } = await import('../../src/rules/match.js');
+    const set = compileRules(
+      [
+        { id: 'both', name: 'b', priority: 'normal', query: 'lukashenka AND xi' },
+        { id: 'near', name: 'n', priority: 'normal', query: 'putin NEAR/3 sanction*' },
+        { id: 'either', name: 'e', priority: 'normal', query: 'lukashenka OR xi' },
+      ],
+      {},
+    );
+    const ids = (title: string): string[] => presearch(set, article({ title })).candidates.map((r) => set.rules[r]!.id).sort();
+    expect(ids('Lukashenka in Minsk')).toEqual(['either']);
+    expect(ids('Lukashenka meets Xi')).toEqual(['both', 'either']);
+    expect(ids('Putin on sanctions')).toEqual(['near']);
+    expect(ids('Putin in Minsk')).toEqual([]);
+  });
 });

@@ -9,7 +9,8 @@
  */
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
-import { compileRules, describeAnchors } from '../rules/compile.js';
+import { describeAnchors } from '../rules/anchors.js';
+import { compileRules } from '../rules/compile.js';
 import { explainRule } from '../rules/explain.js';
 import { loadCliConfig } from './context.js';
 

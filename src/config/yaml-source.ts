@@ -149,5 +149,11 @@ export function locateInScalar(src: YamlSource, node: Scalar, offset: number): {
       i++;
     }
   }
+  // A value space may have been paired with indentation that precedes the character we want
+  // (a more-indented line of a folded block scalar): skip to that character.
+  const want = value[target];
+  if (want !== undefined && !/\s/.test(want)) {
+    while (i < end && src.text[i] !== want && /\s/.test(src.text[i] ?? '')) i++;
+  }
   return src.lines.linePos(Math.min(i, src.text.length));
 }

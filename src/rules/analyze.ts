@@ -66,14 +66,6 @@ function foldCluster(cluster: string, wildcards: boolean): string {
   return out;
 }
 
-function asciiTable(wildcards: boolean): string[] {
-  const table: string[] = [];
-  for (let c = 0; c < 128; c++) table.push(foldCluster(String.fromCharCode(c), wildcards));
-  return table;
-}
-
-const ASCII_TEXT = asciiTable(false);
-const ASCII_QUERY = asciiTable(true);
 const MEMO_LIMIT = 20_000;
 const memoText = new Map<string, string>();
 const memoQuery = new Map<string, string>();
@@ -89,18 +81,32 @@ function foldMemo(cluster: string, wildcards: boolean): string {
   return folded;
 }
 
-/** Combining marks live in these blocks; checking the range first keeps the common path cheap. */
-function isMarkAt(text: string, i: number): boolean {
-  const c = text.charCodeAt(i);
+/**
+ * Per-code-unit caches for the common case, a BMP character not followed by a combining mark:
+ * its folding never changes, so it is computed once per process.
+ */
+const unitText: (string | undefined)[] = new Array<string | undefined>(0x10000);
+const unitQuery: (string | undefined)[] = new Array<string | undefined>(0x10000);
+const markFlag = new Int8Array(0x10000);
+
+function isMarkUnit(c: number): boolean {
   if (c < 0x300) return false;
-  const cp = text.codePointAt(i) ?? c;
-  return /\p{M}/u.test(String.fromCodePoint(cp));
+  let flag = markFlag[c] ?? 0;
+  if (flag === 0) {
+    flag = /\p{M}/u.test(String.fromCharCode(c)) ? 1 : 2;
+    markFlag[c] = flag;
+  }
+  return flag === 1;
+}
+
+function isSurrogate(c: number): boolean {
+  return c >= 0xd800 && c <= 0xdfff;
 }
 
 /** Splits `text` into analysed tokens with their original UTF-16 offsets. */
 export function analyzeText(text: string, options: { readonly wildcards?: boolean } = {}): AnalyzedText {
   const wildcards = options.wildcards === true;
-  const ascii = wildcards ? ASCII_QUERY : ASCII_TEXT;
+  const units = wildcards ? unitQuery : unitText;
   const terms: string[] = [];
   const starts: number[] = [];
   const ends: number[] = [];
@@ -113,12 +119,14 @@ export function analyzeText(text: string, options: { readonly wildcards?: boolea
     const c = text.charCodeAt(i);
     const start = i;
     let folded: string;
-    if (c < 128 && (i + 1 >= n || text.charCodeAt(i + 1) < 0x300)) {
-      folded = ascii[c] ?? SEPARATOR;
+    if (!isSurrogate(c) && (i + 1 >= n || !isMarkUnit(text.charCodeAt(i + 1)))) {
+      folded = units[c] ?? (units[c] = foldCluster(String.fromCharCode(c), wildcards));
       i += 1;
     } else {
       i += c >= 0xd800 && c <= 0xdbff && i + 1 < n ? 2 : 1;
-      while (i < n && isMarkAt(text, i)) i += text.charCodeAt(i) >= 0xd800 && text.charCodeAt(i) <= 0xdbff ? 2 : 1;
+      while (i < n && (isMarkUnit(text.charCodeAt(i)) || (isSurrogate(text.charCodeAt(i)) && /^\p{M}/u.test(text.slice(i, i + 2))))) {
+        i += isSurrogate(text.charCodeAt(i)) ? 2 : 1;
+      }
       folded = foldMemo(text.slice(start, i), wildcards);
     }
     if (folded.length === 0) {

@@ -3,12 +3,10 @@
  * aliases resolved, its words analysed into exact tokens and wildcard patterns, field prefixes
  * pushed down to the leaves, and the rule indexed for the presearcher by the terms it requires.
  *
- * Required terms (the Luwak idea): a rule can only match an article that contains at least one of
- * its anchors. A term or phrase is anchored by one of its tokens (an exact one, the longest, if it
- * has any); OR needs every branch anchored and unites them; AND and NEAR take the cheapest anchored
- * operand (exact tokens over wildcards, longer over shorter); NOT anchors nothing. `source:` and
- * `lang:` anchor on the article's source id and language. A query whose root has no anchors could
- * match an article without any positive term (`NOT iran`, `NOT a OR b`) and is refused.
+ * Required terms (the Luwak idea, see `anchors.ts`): a rule is indexed by its anchors, one of which
+ * must occur in any article it matches, and keeps further required sets that the matcher checks
+ * before verifying. A query whose root has no anchors could match an article without any positive
+ * term (`NOT iran`, `NOT a OR b`) and is refused.
  *
  * Failure behaviour: every rule is compiled; all problems (syntax, unknown alias, no positive term,
  * alias spellings with no letters) are collected and thrown together as one `RuleError`, each with
@@ -17,6 +15,8 @@
 import { RuleError, type RuleProblem } from '../errors.js';
 import type { Aliases, RuleConfig } from '../config/types.js';
 import { analyzeTerms } from './analyze.js';
+import { anchorsOf, cheapest, encodeRequired, requiredSets, type Anchor } from './anchors.js';
+import { compileCheck, type Check } from './evaluate.js';
 import { parseQuery } from './parse.js';
 import { QuerySyntaxError, TEXT_FIELDS, type QueryNode } from './syntax.js';
 import { isWildcard, PatternTable } from './wildcard.js';
@@ -25,18 +25,28 @@ import { isWildcard, PatternTable } from './wildcard.js';
 export type FieldMask = number;
 export const DEFAULT_FIELDS: FieldMask = 0b0111;
 
-/** One token of a term or phrase: an exact analysed token, or a wildcard pattern's id. */
-export type TokenTest = { readonly exact: string } | { readonly pattern: number };
+/**
+ * One token of a term or phrase: an exact analysed token with its dense id in the rule set (the
+ * matcher keeps per-article positions in arrays indexed by it, so verifying a rule needs no hash
+ * lookup), or a wildcard pattern's id.
+ */
+export type TokenTest = { readonly exact: string; readonly term: number } | { readonly pattern: number };
+
+/** What compiling one rule set adds to: the distinct patterns and the exact tokens' ids. */
+interface Tables {
+  readonly patterns: PatternTable;
+  readonly terms: Map<string, number>;
+}
 
 export type Expr =
   | { readonly kind: 'text'; readonly fields: FieldMask; readonly tokens: readonly TokenTest[]; readonly label: string }
-  | { readonly kind: 'any' | 'all'; readonly children: readonly Expr[] }
+  | { readonly kind: 'any'; readonly children: readonly Expr[] }
+  /** `check` is `children` with the cheapest-anchored operand last: the presearcher found that one
+   *  already, so a true/false check fails fastest by testing the others first. */
+  | { readonly kind: 'all'; readonly children: readonly Expr[]; readonly check: readonly Expr[] }
   | { readonly kind: 'not'; readonly child: Expr }
   | { readonly kind: 'near'; readonly distance: number; readonly ordered: boolean; readonly left: Expr; readonly right: Expr }
   | { readonly kind: 'source' | 'lang'; readonly value: string };
-
-/** What the presearcher looks up: an exact token, a pattern id, or `source:`/`lang:` keys. */
-export type Anchor = { readonly key: string } | { readonly pattern: number };
 
 export interface CompiledRule {
   readonly id: string;
@@ -45,7 +55,11 @@ export interface CompiledRule {
   readonly query: string;
   readonly tree: QueryNode;
   readonly expr: Expr;
+  /** Whether `expr` holds, compiled (see `compileCheck`). */
+  readonly check: Check;
   readonly anchors: readonly Anchor[];
+  /** Further sets of which one member must occur, encoded by `encodeRequired`. */
+  readonly required: readonly number[];
 }
 
 export interface CompiledRuleSet {
@@ -55,6 +69,11 @@ export interface CompiledRuleSet {
   readonly byKey: ReadonlyMap<string, readonly number[]>;
   /** Pattern id -> indexes into `rules` anchored on it. */
   readonly byPattern: ReadonlyMap<number, readonly number[]>;
+  /** Every rule's `required`, concatenated in one array (rule i's starts at `requiredStart[i]`) for locality. */
+  readonly required: Int32Array;
+  readonly requiredStart: Int32Array;
+  /** Every exact token any rule tests -> its id: other tokens of an article need no positions. */
+  readonly terms: ReadonlyMap<string, number>;
 }
 
 class CompileError extends Error {
@@ -65,26 +84,28 @@ class CompileError extends Error {
 
 export function compileRules(rules: readonly RuleConfig[], aliases: Aliases): CompiledRuleSet {
   const patterns = new PatternTable();
+  const tables: Tables = { patterns, terms: new Map() };
   const problems: RuleProblem[] = [];
   const compiled: CompiledRule[] = [];
   for (const rule of rules) {
     try {
       const tree = parseQuery(rule.query);
-      const expr = toExpr(tree, DEFAULT_FIELDS, aliases, patterns);
+      const expr = toExpr(tree, DEFAULT_FIELDS, aliases, tables);
       const anchors = anchorsOf(expr, patterns);
       if (!anchors) throw new CompileError('the query could match without any positive term (add a term that must be present)', 0);
       const unique = [...new Map(anchors.map((a) => ['key' in a ? `k${a.key}` : `p${a.pattern}`, a])).values()];
-      compiled.push({ id: rule.id, name: rule.name, priority: rule.priority, query: rule.query, tree, expr, anchors: unique });
+      const required = encodeRequired(requiredSets(expr, patterns));
+      compiled.push({ id: rule.id, name: rule.name, priority: rule.priority, query: rule.query, tree, expr, check: compileCheck(expr), anchors: unique, required });
     } catch (e) {
       if (e instanceof QuerySyntaxError || e instanceof CompileError) problems.push({ ruleId: rule.id, offset: e.offset, message: e.message });
       else throw e;
     }
   }
   if (problems.length > 0) throw new RuleError(problems);
-  return { rules: compiled, patterns, ...indexRules(compiled) };
+  return { rules: compiled, patterns, terms: tables.terms, ...indexRules(compiled) };
 }
 
-function indexRules(rules: readonly CompiledRule[]): Pick<CompiledRuleSet, 'byKey' | 'byPattern'> {
+function indexRules(rules: readonly CompiledRule[]): Pick<CompiledRuleSet, 'byKey' | 'byPattern' | 'required' | 'requiredStart'> {
   const byKey = new Map<string, number[]>();
   const byPattern = new Map<number, number[]>();
   rules.forEach((rule, i) => {
@@ -95,30 +116,47 @@ function indexRules(rules: readonly CompiledRule[]): Pick<CompiledRuleSet, 'byKe
       else byPattern.set(a.pattern, list);
     }
   });
-  return { byKey, byPattern };
+  const requiredStart = new Int32Array(rules.length);
+  let length = 0;
+  rules.forEach((rule, i) => {
+    requiredStart[i] = length;
+    length += rule.required.length;
+  });
+  const required = new Int32Array(length);
+  rules.forEach((rule, i) => required.set(rule.required, requiredStart[i]));
+  return { byKey, byPattern, required, requiredStart };
 }
 
-function textLeaf(written: string, fields: FieldMask, patterns: PatternTable, offset: number): Expr {
+function termId(token: string, tables: Tables): number {
+  let id = tables.terms.get(token);
+  if (id === undefined) {
+    id = tables.terms.size;
+    tables.terms.set(token, id);
+  }
+  return id;
+}
+
+function textLeaf(written: string, fields: FieldMask, tables: Tables, offset: number): Expr {
   const tokens = analyzeTerms(written, { wildcards: true });
   if (tokens.length === 0) throw new CompileError(`"${written}" has no letters or digits to match`, offset);
   return {
     kind: 'text',
     fields,
     label: tokens.join(' '),
-    tokens: tokens.map((t) => (isWildcard(t) ? { pattern: patterns.add(t) } : { exact: t })),
+    tokens: tokens.map((t) => (isWildcard(t) ? { pattern: tables.patterns.add(t) } : { exact: t, term: termId(t, tables) })),
   };
 }
 
-function toExpr(node: QueryNode, fields: FieldMask, aliases: Aliases, patterns: PatternTable): Expr {
-  const sub = (n: QueryNode, f: FieldMask = fields): Expr => toExpr(n, f, aliases, patterns);
+function toExpr(node: QueryNode, fields: FieldMask, aliases: Aliases, tables: Tables): Expr {
+  const sub = (n: QueryNode, f: FieldMask = fields): Expr => toExpr(n, f, aliases, tables);
   switch (node.kind) {
     case 'word':
     case 'phrase':
-      return textLeaf(node.text, fields, patterns, node.offset);
+      return textLeaf(node.text, fields, tables, node.offset);
     case 'alias': {
       const spellings = Object.hasOwn(aliases, node.name) ? aliases[node.name] : undefined;
       if (!spellings) throw new CompileError(`unknown alias @${node.name}`, node.offset);
-      const children = spellings.map((s) => textLeaf(s, fields, patterns, node.offset));
+      const children = spellings.map((s) => textLeaf(s, fields, tables, node.offset));
       return children.length === 1 ? children[0]! : { kind: 'any', children };
     }
     case 'field':
@@ -127,54 +165,18 @@ function toExpr(node: QueryNode, fields: FieldMask, aliases: Aliases, patterns: 
     case 'source':
     case 'lang':
       return { kind: node.kind, value: node.value };
-    case 'and':
     case 'or':
-      return { kind: node.kind === 'and' ? 'all' : 'any', children: node.children.map((c) => sub(c)) };
+      return { kind: 'any', children: node.children.map((c) => sub(c)) };
+    case 'and': {
+      const children = node.children.map((c) => sub(c));
+      const options = children.map((c) => anchorsOf(c, tables.patterns));
+      const anchored = cheapest(options, tables.patterns);
+      const last = anchored ? options.indexOf(anchored) : -1;
+      return { kind: 'all', children, check: [...children.filter((_, i) => i !== last), ...children.filter((_, i) => i === last)] };
+    }
     case 'not':
       return { kind: 'not', child: sub(node.child) };
     case 'near':
       return { kind: 'near', distance: node.distance, ordered: node.ordered, left: sub(node.left), right: sub(node.right) };
   }
-}
-
-function anchorCost(a: Anchor, patterns: PatternTable): number {
-  if ('pattern' in a) return 3 + 4 / Math.max(1, (patterns.patterns[a.pattern]?.text.length ?? 1) - 1);
-  if (a.key.startsWith('source:') || a.key.startsWith('lang:')) return 50;
-  return 1 + 2 / a.key.length;
-}
-
-function setCost(anchors: readonly Anchor[], patterns: PatternTable): number {
-  return anchors.reduce((sum, a) => sum + anchorCost(a, patterns), 0);
-}
-
-function cheapest(options: readonly (readonly Anchor[] | undefined)[], patterns: PatternTable): readonly Anchor[] | undefined {
-  let best: readonly Anchor[] | undefined;
-  for (const o of options) if (o && (!best || setCost(o, patterns) < setCost(best, patterns))) best = o;
-  return best;
-}
-
-/** The anchors of an expression, or undefined when it can be true without any positive term. */
-export function anchorsOf(expr: Expr, patterns: PatternTable): readonly Anchor[] | undefined {
-  switch (expr.kind) {
-    case 'text':
-      return cheapest(expr.tokens.map((t): Anchor[] => ['exact' in t ? { key: t.exact } : { pattern: t.pattern }]), patterns);
-    case 'source':
-    case 'lang':
-      return [{ key: `${expr.kind}:${expr.value}` }];
-    case 'not':
-      return undefined;
-    case 'any': {
-      const all = expr.children.map((c) => anchorsOf(c, patterns));
-      return all.every((a) => a !== undefined) ? all.flat() : undefined;
-    }
-    case 'all':
-      return cheapest(expr.children.map((c) => anchorsOf(c, patterns)), patterns);
-    case 'near':
-      return cheapest([anchorsOf(expr.left, patterns), anchorsOf(expr.right, patterns)], patterns);
-  }
-}
-
-/** Readable anchors of a rule, for `belwatch rules check`. */
-export function describeAnchors(rule: CompiledRule, patterns: PatternTable): string[] {
-  return rule.anchors.map((a) => ('key' in a ? a.key : (patterns.patterns[a.pattern]?.text ?? '?')));
 }

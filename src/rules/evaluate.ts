@@ -20,8 +20,6 @@ export const FIELD_STRIDE = 2 ** 26;
 export interface AnalyzedArticle {
   /** Indexed like `TEXT_FIELDS`: title, summary, content, author. */
   readonly fields: readonly AnalyzedText[];
-  /** Every distinct token -> its packed positions in all fields. */
-  readonly positions: ReadonlyMap<string, readonly number[]>;
   readonly sourceId: string;
   readonly lang: string | null;
 }
@@ -36,18 +34,19 @@ export interface Occurrence {
 export interface EvalContext {
   readonly article: AnalyzedArticle;
   readonly patterns: PatternTable;
-  /** The article's distinct tokens that pattern `id` matches. */
-  tokensMatching(id: number): readonly string[];
+  /** The packed positions of an exact token in the article, if it occurs. */
+  exact(test: Extract<TokenTest, { exact: string }>): readonly number[] | undefined;
+  /** The packed positions of each distinct article token that pattern `id` matches. */
+  matching(id: number): readonly (readonly number[])[];
 }
 
 const NONE: readonly Occurrence[] = [];
 const NO_POSITIONS: readonly number[] = [];
 
 function packedPositions(test: TokenTest, ctx: EvalContext): readonly number[] {
-  if ('exact' in test) return ctx.article.positions.get(test.exact) ?? NO_POSITIONS;
-  const out: number[] = [];
-  for (const token of ctx.tokensMatching(test.pattern)) out.push(...(ctx.article.positions.get(token) ?? []));
-  return out;
+  if ('exact' in test) return ctx.exact(test) ?? NO_POSITIONS;
+  const lists = ctx.matching(test.pattern);
+  return lists.length === 1 ? (lists[0] ?? NO_POSITIONS) : lists.flat();
 }
 
 function tokenPasses(test: TokenTest, token: string | undefined, patterns: PatternTable): boolean {
@@ -89,6 +88,52 @@ function nearOccurrences(expr: Extract<Expr, { kind: 'near' }>, ctx: EvalContext
     }
   }
   return used.size > 0 ? [...used] : null;
+}
+
+function anyPositionIn(list: readonly number[] | undefined, fields: number): boolean {
+  if (!list) return false;
+  for (const packed of list) if ((fields & (1 << Math.floor(packed / FIELD_STRIDE))) !== 0) return true;
+  return false;
+}
+
+export type Check = (ctx: EvalContext) => boolean;
+
+/**
+ * Compiles `expr` into a function that says whether it is true, without collecting occurrences:
+ * the cheap first pass over candidates, so only rules that match pay for their highlights. A tree
+ * of closures, each specialised to its node, is several times faster than interpreting the tree.
+ */
+export function compileCheck(expr: Expr): Check {
+  switch (expr.kind) {
+    case 'text': {
+      const { fields, tokens } = expr;
+      const head = tokens[0];
+      if (head && tokens.length === 1) {
+        if ('exact' in head) return (ctx) => anyPositionIn(ctx.exact(head), fields);
+        const id = head.pattern;
+        return (ctx) => ctx.matching(id).some((list) => anyPositionIn(list, fields));
+      }
+      return (ctx) => textOccurrences(expr, ctx).length > 0;
+    }
+    case 'all': {
+      const parts = expr.check.map(compileCheck);
+      const [a, b] = parts;
+      if (parts.length === 2 && a && b) return (ctx) => a(ctx) && b(ctx);
+      return (ctx) => parts.every((p) => p(ctx));
+    }
+    case 'any': {
+      const parts = expr.children.map(compileCheck);
+      const [a, b] = parts;
+      if (parts.length === 2 && a && b) return (ctx) => a(ctx) || b(ctx);
+      return (ctx) => parts.some((p) => p(ctx));
+    }
+    case 'not': {
+      const child = compileCheck(expr.child);
+      return (ctx) => !child(ctx);
+    }
+    default:
+      return (ctx) => evaluate(expr, ctx) !== null;
+  }
 }
 
 /** The occurrences that make `expr` true (empty for NOT, source, lang), or null when it is false. */

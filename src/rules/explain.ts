@@ -5,9 +5,10 @@
  * Pure: takes values, returns text.
  */
 import type { RuleMatch, TextField } from '../types.js';
-import { describeAnchors, DEFAULT_FIELDS, type CompiledRule, type CompiledRuleSet, type Expr } from './compile.js';
+import { describeAnchors } from './anchors.js';
+import { DEFAULT_FIELDS, type CompiledRule, type CompiledRuleSet, type Expr } from './compile.js';
 import { evaluate, type EvalContext } from './evaluate.js';
-import { analyzeArticle, presearch, verifyRule, type MatchableArticle } from './match.js';
+import { presearch, verifyRule, type MatchableArticle } from './match.js';
 import { formatTree, TEXT_FIELDS } from './syntax.js';
 
 function fieldNames(mask: number): string {
@@ -74,7 +75,7 @@ function markSpans(text: string, spans: RuleMatch['highlights'][TextField]): str
 }
 
 export function explainRule(set: CompiledRuleSet, rule: CompiledRule, article: MatchableArticle): string {
-  const { ctx } = presearch(set, analyzeArticle(article));
+  const { ctx } = presearch(set, article);
   const m = verifyRule(rule, ctx);
   const verdict = m ? 'MATCHES' : 'does not match';
   let out = `rule ${rule.id}: ${rule.query.replace(/\s+/g, ' ').trim()}\n\nparse tree:\n${formatTree(rule.tree, '  ')}`;

@@ -9,6 +9,7 @@
  * `{ kind: 'error', error: FetchError }` with a kind from the small set in `src/errors.ts`;
  * 429/503 carry `retryAfterMs` from `Retry-After`.
  */
+import type { Readable } from 'node:stream';
 import { request, type Dispatcher } from 'undici';
 import type { Settings } from '../../config/types.js';
 import { FetchError, redactUrl } from '../../errors.js';
@@ -103,6 +104,12 @@ function requestHeaders(opts: FetchOptions): Record<string, string> {
   return h;
 }
 
+/** Drops a body we will not read; its abort error must not surface as an uncaught exception. */
+function discard(body: Readable): void {
+  body.on('error', () => undefined);
+  body.destroy();
+}
+
 /** Fetches `rawUrl` under every limit; never throws. */
 export async function fetchUrl(rawUrl: string, opts: FetchOptions): Promise<FetchOutcome> {
   const http = opts.settings.http;
@@ -143,7 +150,7 @@ async function followRedirects(start: URL, opts: FetchOptions, signal: AbortSign
     const now = Date.now();
     const common = { url: url.toString(), status: res.statusCode, headers: h, cacheHints: readCacheHints(h, now) };
     if (REDIRECTS.has(res.statusCode) && h['location'] !== undefined) {
-      res.body.destroy();
+      discard(res.body);
       const next = new URL(h['location'], url);
       if (seen.has(next.toString())) throw new FetchError('http-status', `redirect loop at ${redactUrl(next.toString())}`, { status: res.statusCode });
       if (hop + 1 > http.maxRedirects) throw new FetchError('http-status', `more than ${http.maxRedirects} redirects`, { status: res.statusCode });
@@ -151,11 +158,11 @@ async function followRedirects(start: URL, opts: FetchOptions, signal: AbortSign
       continue;
     }
     if (res.statusCode === 304) {
-      res.body.destroy();
+      discard(res.body);
       return { kind: 'not-modified', ...common };
     }
     if (res.statusCode < 200 || res.statusCode > 299) {
-      res.body.destroy();
+      discard(res.body);
       const retryAfterMs = res.statusCode === 429 || res.statusCode === 503 ? common.cacheHints.retryAfterMs : undefined;
       throw new FetchError('http-status', `HTTP ${res.statusCode} from ${redactUrl(url.toString())}`, {
         status: res.statusCode,
@@ -164,7 +171,7 @@ async function followRedirects(start: URL, opts: FetchOptions, signal: AbortSign
     }
     const length = Number(h['content-length'] ?? NaN);
     if (!h['content-encoding'] && Number.isFinite(length) && length > http.maxBodyBytes) {
-      res.body.destroy();
+      discard(res.body);
       throw new FetchError('too-large', `body of ${length} bytes is larger than ${http.maxBodyBytes}`);
     }
     const body = await readBody(res.body, h['content-encoding'], http.maxBodyBytes, signal);

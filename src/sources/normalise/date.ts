@@ -59,6 +59,8 @@ const NAMED_ZONE = /\s\(?([A-Z]{1,5})\)?$/;
 export function parseDateMs(raw: string): number {
   const s = raw.trim().replace(/\s+/g, ' ');
   if (s === '') return NaN;
+  // A year such as 0001 would be read by Date.parse as 2001.
+  if (/(?<![+\-\d:])0\d{3}(?![\d:])/.test(s)) return NaN;
   const iso = ISO_NO_ZONE.exec(s);
   if (iso) return Date.parse(`${iso[1]}T${iso[2]}Z`);
   let m = DOTTED.exec(s);

@@ -24,15 +24,29 @@ export function htmlToText(input: string): string {
   return s.replace(WS, ' ').trim();
 }
 
-/** Any feed value (string, xml2js node `{ _: text }`, array, number) as a string; '' for anything else. */
-export function textOf(v: unknown): string {
+/**
+ * Any feed value as a string: a string or number as is, an xml2js node `{ _: text }` by its text, an
+ * array by its first element, an element tree (Atom `type="xhtml"`) by all its text joined, skipping
+ * attributes (`$`); for mixed content xml2js keeps no order, so text comes before child elements.
+ * '' for anything else. Depth-limited.
+ */
+export function textOf(v: unknown, depth = 0): string {
   if (typeof v === 'string') return v;
   if (typeof v === 'number') return String(v);
-  if (Array.isArray(v)) return v.length > 0 ? textOf(v[0]) : '';
+  if (depth > 8) return '';
+  if (Array.isArray(v)) return v.length > 0 ? textOf(v[0], depth + 1) : '';
   if (v !== null && typeof v === 'object') {
     const o = v as Record<string, unknown>;
-    if ('_' in o) return textOf(o['_']);
-    if ('name' in o) return textOf(o['name']);
+    const keys = Object.keys(o).filter((k) => k !== '$');
+    if (keys.length === 1 && keys[0] === '_') return textOf(o['_'], depth + 1);
+    if ('name' in o && !('_' in o)) return textOf(o['name'], depth + 1);
+    const parts: string[] = [];
+    // Mixed content loses its order in xml2js (text in `_`, children by name): text first, then children.
+    for (const [k, child] of Object.entries(o).sort(([a], [b]) => Number(b === '_') - Number(a === '_'))) {
+      if (k === '$') continue;
+      for (const c of Array.isArray(child) ? child : [child]) parts.push(textOf(c, depth + 1));
+    }
+    return parts.filter((p) => p !== '').join(' ');
   }
   return '';
 }

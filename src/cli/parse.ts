@@ -17,7 +17,7 @@ import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { resolveConfigDir } from '../config/load.js';
 import { settingsFileSchema } from '../config/schema.js';
-import type { Config, Settings } from '../config/types.js';
+import type { Config, Settings, SourceConfig } from '../config/types.js';
 import { describeError, InputError, UsageError } from '../errors.js';
 import { fetchUrl } from '../sources/fetch/fetch-url.js';
 import { parseSourceBytes, type ParsedSource, type SourceShape } from '../sources/parse-source.js';
@@ -34,7 +34,7 @@ const isUrl = (s: string): boolean => /^https?:\/\//i.test(s);
 /** A parse result, or a failure before parsing (unreadable file, fetch error). */
 type InputResult = ParsedSource | { readonly ok: false; readonly error: Error };
 
-async function readInput(arg: string, settings: () => Settings, source: SourceShape): Promise<InputResult> {
+async function readInput(arg: string, settings: () => Settings, source: SourceShape | SourceConfig): Promise<InputResult> {
   const fetchedAt = new Date();
   if (isUrl(arg)) {
     const res = await fetchUrl(arg, { settings: settings() });
@@ -48,7 +48,8 @@ async function readInput(arg: string, settings: () => Settings, source: SourceSh
   } catch (e) {
     return { ok: false, error: new InputError(`cannot read ${arg}: ${(e as { code?: string }).code ?? describeError(e)}`) };
   }
-  return parseSourceBytes({ bytes, url: null, fetchedAt, source });
+  // A file read as a configured source resolves its relative links against that source's URL.
+  return parseSourceBytes({ bytes, url: 'url' in source ? source.url : null, fetchedAt, source });
 }
 
 function reasonOf(r: Extract<InputResult, { ok: false }>): string {
@@ -78,7 +79,7 @@ export function registerParse(program: Command): void {
       if (opts.json && inputs.length !== 1) throw new UsageError('--json takes exactly one input (use --jsonl for several)');
       let config: Config | undefined;
       if (opts.source !== undefined) config = loadCliConfig(cmd);
-      let source: SourceShape = { id: 'file', kind: 'feed' };
+      let source: SourceShape | SourceConfig = { id: 'file', kind: 'feed' };
       if (opts.source !== undefined) {
         const found = config?.sources.find((s) => s.id === opts.source);
         if (!found) throw new UsageError(`no source with id ${JSON.stringify(opts.source)} in sources.yaml`);

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { registerParse } from './parse.js';
+import { registerSources } from './sources.js';
 import { registerValidate } from './validate.js';
 
 function packageVersion(): string {
@@ -27,6 +28,10 @@ export function buildProgram(): Command {
     .exitOverride();
   registerValidate(program);
   registerParse(program);
-  for (const cmd of program.commands) cmd.exitOverride();
+  registerSources(program);
+  for (const cmd of program.commands) {
+    cmd.exitOverride();
+    for (const sub of cmd.commands) sub.exitOverride();
+  }
   return program;
 }

@@ -18,7 +18,7 @@ import { createHash } from 'node:crypto';
 import type { Article } from '../../types.js';
 import type { ParsedFeed, RawItem } from '../parse/parsed-feed.js';
 import { normaliseDate } from './date.js';
-import { htmlToText } from './text.js';
+import { htmlToText, snippetToText } from './text.js';
 import { canonicalLink } from './url.js';
 
 export interface NormaliseContext {
@@ -50,8 +50,9 @@ interface Draft {
 
 function draftOf(item: RawItem, feed: ParsedFeed, ctx: NormaliseContext, feedBase: string | null): Draft | null {
   const title = htmlToText(item.title ?? '');
-  const content = htmlToText(item.content ?? '');
-  let summary = htmlToText(item.summary ?? '');
+  const content = item.contentSnippet !== undefined && item.content !== undefined ? snippetToText(item.contentSnippet, item.content) : htmlToText(item.content ?? '');
+  let summary =
+    item.summarySnippet !== undefined && item.summary !== undefined ? snippetToText(item.summarySnippet, item.summary) : htmlToText(item.summary ?? '');
   if (summary === '' && content !== '') summary = content.slice(0, SUMMARY_FALLBACK_CHARS);
   const base = item.base ? (canonicalLink(item.base, feedBase) ?? feedBase) : feedBase;
   const url = canonicalLink(item.link, base) ?? (item.guid && /^https?:/i.test(item.guid.trim()) ? canonicalLink(item.guid, base) : null);

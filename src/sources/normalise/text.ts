@@ -11,17 +11,40 @@ import { decodeHTML } from 'entities';
 
 const DROP_BLOCKS = /<(script|style|noscript|template)\b[^>]*>[\s\S]*?<\/\1\s*>|<!--[\s\S]*?-->|<!\[CDATA\[|\]\]>/gi;
 const TAG = /<\/?[a-zA-Z][^<>]*>|<![a-zA-Z][^<>]*>/g;
-const WS = /[\s\u00a0\u2000-\u200b\u2028\u2029\u202f\u205f\u3000]+/g;
+// Whitespace as JS `\s` defines it (NBSP and the Unicode spaces included) plus U+200B. Single plain
+// spaces are not matched, so ordinary text costs no replacement.
+const WS = /[\t\n\r\v\f\u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff][\s\u200b]*| [\s\u200b]+/g;
+const VISIBLE_TAG = /<\/?[a-zA-Z][^<>]*>/;
+
+/** Blocks whose contents are not text. `includes` is far cheaper than a case-insensitive regex here. */
+function needsFullStrip(html: string): boolean {
+  return ['<script', '<style', '<!--', '<noscript', '<template', '<SCRIPT', '<STYLE'].some((t) => html.includes(t));
+}
+
+function collapse(s: string): string {
+  return s.replace(WS, ' ').trim();
+}
 
 function stripOnce(s: string): string {
-  return decodeHTML(s.replace(DROP_BLOCKS, ' ').replace(TAG, ' '));
+  const t = s.replace(DROP_BLOCKS, ' ').replace(TAG, ' ');
+  return t.indexOf('&') === -1 ? t : decodeHTML(t);
 }
 
 export function htmlToText(input: string): string {
-  if (input.indexOf('<') === -1 && input.indexOf('&') === -1) return input.replace(WS, ' ').trim();
+  if (input.indexOf('<') === -1 && input.indexOf('&') === -1) return collapse(input);
   let s = stripOnce(input);
-  if (/<\/?[a-zA-Z][^<>]*>/.test(s)) s = stripOnce(s);
-  return s.replace(WS, ' ').trim();
+  if (s.indexOf('<') !== -1 && VISIBLE_TAG.test(s)) s = stripOnce(s);
+  return collapse(s);
+}
+
+/**
+ * Plain text from rss-parser's snippet of `html` (tags removed, entities decoded: the same work
+ * `htmlToText` does, already paid for by rss-parser). Falls back to `htmlToText` when the HTML has
+ * script, style or comment blocks (the snippet keeps their contents) or the snippet still shows tags.
+ */
+export function snippetToText(snippet: string, html: string): string {
+  if (needsFullStrip(html)) return htmlToText(html);
+  return snippet.indexOf('<') !== -1 && VISIBLE_TAG.test(snippet) ? htmlToText(snippet) : collapse(snippet);
 }
 
 /**

@@ -19,7 +19,10 @@ function isTracking(name: string): boolean {
 }
 
 export function canonicaliseUrl(url: URL): string {
-  const u = new URL(url.toString());
+  return canonicaliseInPlace(new URL(url.toString()));
+}
+
+function canonicaliseInPlace(u: URL): string {
   u.hash = '';
   if (u.hostname.endsWith('.')) u.hostname = u.hostname.slice(0, -1);
   if (u.search) {
@@ -45,5 +48,5 @@ export function resolveLink(raw: string | null | undefined, base?: string | null
 /** `resolveLink` then `canonicaliseUrl`; null when there is no usable link. */
 export function canonicalLink(raw: string | null | undefined, base?: string | null): string | null {
   const u = resolveLink(raw, base);
-  return u ? canonicaliseUrl(u) : null;
+  return u ? canonicaliseInPlace(u) : null;
 }

@@ -56,7 +56,10 @@ function rawItem(item: Obj, isAtom: boolean): RawItem {
   };
   const encoded = pick('content:encoded');
   const content = pick('content');
+  const snippet = (key: string): string | undefined => (typeof item[key] === 'string' ? item[key] : undefined);
   return {
+    summarySnippet: isAtom ? undefined : snippet('contentSnippet'),
+    contentSnippet: encoded !== undefined ? snippet('content:encodedSnippet') : snippet('contentSnippet'),
     title: pick('title'),
     link: pick('link') ?? (isAtom ? undefined : pick('rdf:about')),
     guid: pick('guid', 'id'),
@@ -92,9 +95,10 @@ async function parseXml(text: string, root: string): Promise<ParsedFeed> {
       first ??= e;
       continue;
     }
-    for (const variant of [candidate, candidate.replace(/<(\/?)(published|updated)\b/g, '<$1bw-$2')]) {
+    const variants = [(): string => candidate, (): string => candidate.replace(/<(\/?)(published|updated)\b/g, '<$1bw-$2')];
+    for (const variant of variants) {
       try {
-        const feed = (await parser.parseString(variant)) as unknown as Obj;
+        const feed = (await parser.parseString(variant())) as unknown as Obj;
         return toParsedFeed(feed, text, root);
       } catch (e) {
         if (e instanceof Error && NOT_RECOGNISED.test(e.message)) throw new ParseError('not-a-feed', `root element <${root}> is not a feed`);

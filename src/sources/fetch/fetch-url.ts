@@ -15,7 +15,7 @@ import type { Settings } from '../../config/types.js';
 import { FetchError, redactUrl } from '../../errors.js';
 import { isFetchableScheme } from './address-policy.js';
 import { headerString, readCacheHints, type CacheHints } from './cache-hints.js';
-import { createGuardedDispatcher, type LookupFn } from './guarded-dispatcher.js';
+import { createGuardedDispatcher, systemLookup, type LookupFn } from './guarded-dispatcher.js';
 import { HostLimiter } from './host-limiter.js';
 import { toFetchError } from './map-error.js';
 import { readBody } from './read-body.js';
@@ -59,7 +59,7 @@ export const DEFAULT_ACCEPT =
   'application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, text/xml;q=0.9, application/json;q=0.8, text/html;q=0.7, */*;q=0.5';
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
-const dispatchers = new WeakMap<object, Dispatcher>();
+const dispatchers = new WeakMap<LookupFn, WeakMap<object, Dispatcher>>();
 const limiters = new WeakMap<object, HostLimiter>();
 
 function flatHeaders(h: Record<string, string | string[] | undefined>): Record<string, string> {
@@ -73,11 +73,17 @@ function flatHeaders(h: Record<string, string | string[] | undefined>): Record<s
 
 function defaultDispatcher(opts: FetchOptions): Dispatcher {
   if (opts.dispatcher) return opts.dispatcher;
-  if (opts.lookup) return createGuardedDispatcher(opts.settings, { lookup: opts.lookup });
-  let d = dispatchers.get(opts.settings);
+  // One dispatcher (and its connection pool) per settings object and resolver.
+  const lookup = opts.lookup ?? systemLookup;
+  let bySettings = dispatchers.get(lookup);
+  if (!bySettings) {
+    bySettings = new WeakMap();
+    dispatchers.set(lookup, bySettings);
+  }
+  let d = bySettings.get(opts.settings);
   if (!d) {
-    d = createGuardedDispatcher(opts.settings);
-    dispatchers.set(opts.settings, d);
+    d = createGuardedDispatcher(opts.settings, { lookup });
+    bySettings.set(opts.settings, d);
   }
   return d;
 }

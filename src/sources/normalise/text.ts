@@ -16,9 +16,11 @@ const TAG = /<\/?[a-zA-Z][^<>]*>|<![a-zA-Z][^<>]*>/g;
 const WS = /[\t\n\r\v\f\u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff][\s\u200b]*| [\s\u200b]+/g;
 const VISIBLE_TAG = /<\/?[a-zA-Z][^<>]*>/;
 
-/** Blocks whose contents are not text. `includes` is far cheaper than a case-insensitive regex here. */
+const NOT_TEXT_BLOCK = /<(?:script|style|noscript|template)\b|<!--/i;
+
+/** True when the HTML has blocks whose contents are not text (a snippet would keep them). */
 function needsFullStrip(html: string): boolean {
-  return ['<script', '<style', '<!--', '<noscript', '<template', '<SCRIPT', '<STYLE'].some((t) => html.includes(t));
+  return NOT_TEXT_BLOCK.test(html);
 }
 
 function collapse(s: string): string {

@@ -38,7 +38,8 @@ export function resolveLink(raw: string | null | undefined, base?: string | null
   const link = (raw ?? '').trim();
   if (link === '') return null;
   try {
-    const u = base ? new URL(link, base) : new URL(link);
+    // An absolute link needs no base (and parsing the base costs as much as the link).
+    const u = base && !/^https?:\/\//i.test(link) ? new URL(link, base) : new URL(link);
     return u.protocol === 'http:' || u.protocol === 'https:' ? u : null;
   } catch {
     return null;

@@ -19,10 +19,13 @@ import { ensureChannel, repairEntities, reserialiseXml, stripDoctype, unprefixRs
 
 type Obj = Record<string, unknown>;
 
-const parser = new Parser({
-  defaultRSS: 2,
+// RSS needs only what rss-parser reads by default; Atom also needs its categories and raw dates
+// (the retry below renames dates rss-parser's own Date handling throws on). Two instances keep the
+// common RSS path free of the extra fields.
+const rssParser = new Parser({ defaultRSS: 2, customFields: { feed: ['dc:language'], item: [] } });
+const atomParser = new Parser({
   customFields: {
-    feed: ['dc:language'],
+    feed: [],
     item: [['category', 'bwCategories', { keepArray: true }], ['bw-published', 'bwPublished'], ['bw-updated', 'bwUpdated'], 'updated', 'published'],
   },
 });
@@ -98,7 +101,7 @@ async function parseXml(text: string, root: string): Promise<ParsedFeed> {
     const variants = [(): string => candidate, (): string => candidate.replace(/<(\/?)(published|updated)\b/g, '<$1bw-$2')];
     for (const variant of variants) {
       try {
-        const feed = (await parser.parseString(variant())) as unknown as Obj;
+        const feed = (await (root.toLowerCase() === 'feed' ? atomParser : rssParser).parseString(variant())) as unknown as Obj;
         return toParsedFeed(feed, text, root);
       } catch (e) {
         if (e instanceof Error && NOT_RECOGNISED.test(e.message)) throw new ParseError('not-a-feed', `root element <${root}> is not a feed`);

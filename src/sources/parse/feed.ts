@@ -20,13 +20,14 @@ import { ensureChannel, repairEntities, reserialiseXml, stripDoctype, unprefixRs
 type Obj = Record<string, unknown>;
 
 // RSS needs only what rss-parser reads by default; Atom also needs its categories and raw dates
+// (Atom 0.3 says issued/modified/created)
 // (the retry below renames dates rss-parser's own Date handling throws on). Two instances keep the
 // common RSS path free of the extra fields.
 const rssParser = new Parser({ defaultRSS: 2, customFields: { feed: ['dc:language'], item: [] } });
 const atomParser = new Parser({
   customFields: {
     feed: [],
-    item: [['category', 'bwCategories', { keepArray: true }], ['bw-published', 'bwPublished'], ['bw-updated', 'bwUpdated'], 'updated', 'published'],
+    item: [['category', 'bwCategories', { keepArray: true }], ['bw-published', 'bwPublished'], ['bw-updated', 'bwUpdated'], 'updated', 'published', 'issued', 'modified', 'created'],
   },
 });
 
@@ -70,7 +71,7 @@ function rawItem(item: Obj, isAtom: boolean): RawItem {
     content: encoded ?? content,
     author: pick('creator', 'author', 'dc:creator'),
     categories: categoriesOf(item),
-    date: isAtom ? pick('published', 'bwPublished', 'updated', 'bwUpdated', 'pubDate') : pick('pubDate', 'dc:date', 'date', 'isoDate'),
+    date: isAtom ? pick('published', 'bwPublished', 'issued', 'updated', 'bwUpdated', 'modified', 'created', 'pubDate') : pick('pubDate', 'dc:date', 'date', 'isoDate'),
     lang: pick('language'),
   };
 }

@@ -3,8 +3,9 @@
  * service does and print the normalised articles.
  *
  * A URL argument (http/https) is fetched with the service's client and SSRF guard (settings from
- * `--config` when the directory exists, else defaults); anything else is a local file. `--source ID`
- * reads every input as that configured source (kind, selectors, language). Output:
+ * `--config` when the directory exists, else defaults); anything else is a local file, refused when
+ * larger than the default body cap (15 MiB). `--source ID` reads every input as that configured
+ * source (kind, selectors, language; a file's relative links resolve against the source URL). Output:
  * - `--json` (one input): `{"feed": {"title", "url"}, "items": [Article...]}`, pretty-printed;
  * - `--jsonl`: one line per input, `{"file", "ok": true, "feed", "items"}` or
  *   `{"file", "ok": false, "error": "<kind>: <one-line reason>"}`, written as each input finishes;
@@ -13,7 +14,7 @@
  * processed one at a time in one process, so thousands of files are cheap.
  */
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { resolveConfigDir } from '../config/load.js';
 import { settingsFileSchema } from '../config/schema.js';
@@ -30,6 +31,7 @@ interface ParseOptions {
 }
 
 const isUrl = (s: string): boolean => /^https?:\/\//i.test(s);
+const MAX_FILE_BYTES = settingsFileSchema.parse({}).http.maxBodyBytes;
 
 /** A parse result, or a failure before parsing (unreadable file, fetch error). */
 type InputResult = ParsedSource | { readonly ok: false; readonly error: Error };
@@ -44,6 +46,8 @@ async function readInput(arg: string, settings: () => Settings, source: SourceSh
   }
   let bytes: Buffer;
   try {
+    const { size } = await stat(arg);
+    if (size > MAX_FILE_BYTES) return { ok: false, error: new InputError(`${arg} is ${size} bytes, larger than ${MAX_FILE_BYTES}`) };
     bytes = await readFile(arg);
   } catch (e) {
     return { ok: false, error: new InputError(`cannot read ${arg}: ${(e as { code?: string }).code ?? describeError(e)}`) };

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -92,6 +92,15 @@ describe('belwatch parse', () => {
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/not-a-feed: empty body/);
     expect(hasStackTrace(r.stderr)).toBe(false);
+  });
+
+  it('refuses a local file larger than the body cap without reading it', () => {
+    const big = path.join(tmp, 'big.xml');
+    writeFileSync(big, '');
+    truncateSync(big, 16 * 1024 * 1024);
+    const r = runCli(['parse', '--jsonl', big]);
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout).error).toMatch(/16777216 bytes, larger than 15728640/);
   });
 
   it('refuses a URL to a private address with the service guard', () => {

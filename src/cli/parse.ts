@@ -3,8 +3,9 @@
  * service does and print the normalised articles.
  *
  * A URL argument (http/https) is fetched with the service's client and SSRF guard (settings from
- * `--config` when the directory exists, else defaults); anything else is a local file. `--source ID`
- * reads every input as that configured source (kind, selectors, language). Output:
+ * `--config` when the directory exists, else defaults); anything else is a local file, refused when
+ * larger than the default body cap (15 MiB). `--source ID` reads every input as that configured
+ * source (kind, selectors, language; a file's relative links resolve against the source URL). Output:
  * - `--json` (one input): `{"feed": {"title", "url"}, "items": [Article...]}`, pretty-printed;
  * - `--jsonl`: one line per input, `{"file", "ok": true, "feed", "items"}` or
  *   `{"file", "ok": false, "error": "<kind>: <one-line reason>"}`, written as each input finishes;
@@ -13,11 +14,11 @@
  * processed one at a time in one process, so thousands of files are cheap.
  */
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { resolveConfigDir } from '../config/load.js';
 import { settingsFileSchema } from '../config/schema.js';
-import type { Config, Settings } from '../config/types.js';
+import type { Config, Settings, SourceConfig } from '../config/types.js';
 import { describeError, InputError, UsageError } from '../errors.js';
 import { fetchUrl } from '../sources/fetch/fetch-url.js';
 import { parseSourceBytes, type ParsedSource, type SourceShape } from '../sources/parse-source.js';
@@ -30,11 +31,12 @@ interface ParseOptions {
 }
 
 const isUrl = (s: string): boolean => /^https?:\/\//i.test(s);
+const MAX_FILE_BYTES = settingsFileSchema.parse({}).http.maxBodyBytes;
 
 /** A parse result, or a failure before parsing (unreadable file, fetch error). */
 type InputResult = ParsedSource | { readonly ok: false; readonly error: Error };
 
-async function readInput(arg: string, settings: () => Settings, source: SourceShape): Promise<InputResult> {
+async function readInput(arg: string, settings: () => Settings, source: SourceShape | SourceConfig): Promise<InputResult> {
   const fetchedAt = new Date();
   if (isUrl(arg)) {
     const res = await fetchUrl(arg, { settings: settings() });
@@ -44,11 +46,14 @@ async function readInput(arg: string, settings: () => Settings, source: SourceSh
   }
   let bytes: Buffer;
   try {
+    const { size } = await stat(arg);
+    if (size > MAX_FILE_BYTES) return { ok: false, error: new InputError(`${arg} is ${size} bytes, larger than ${MAX_FILE_BYTES}`) };
     bytes = await readFile(arg);
   } catch (e) {
     return { ok: false, error: new InputError(`cannot read ${arg}: ${(e as { code?: string }).code ?? describeError(e)}`) };
   }
-  return parseSourceBytes({ bytes, url: null, fetchedAt, source });
+  // A file read as a configured source resolves its relative links against that source's URL.
+  return parseSourceBytes({ bytes, url: 'url' in source ? source.url : null, fetchedAt, source });
 }
 
 function reasonOf(r: Extract<InputResult, { ok: false }>): string {
@@ -78,7 +83,7 @@ export function registerParse(program: Command): void {
       if (opts.json && inputs.length !== 1) throw new UsageError('--json takes exactly one input (use --jsonl for several)');
       let config: Config | undefined;
       if (opts.source !== undefined) config = loadCliConfig(cmd);
-      let source: SourceShape = { id: 'file', kind: 'feed' };
+      let source: SourceShape | SourceConfig = { id: 'file', kind: 'feed' };
       if (opts.source !== undefined) {
         const found = config?.sources.find((s) => s.id === opts.source);
         if (!found) throw new UsageError(`no source with id ${JSON.stringify(opts.source)} in sources.yaml`);

@@ -13,6 +13,8 @@ import { registerPoll } from './poll.js';
 import { registerRules } from './rules.js';
 import { registerParse } from './parse.js';
 import { registerRun } from './run.js';
+import { registerSources } from './sources.js';
+import { registerSourcesHealth } from './sources-health.js';
 import { registerValidate } from './validate.js';
 
 function packageVersion(): string {
@@ -41,6 +43,7 @@ export function buildProgram(): Command {
   registerRun(program);
   registerPoll(program);
   registerSearch(program);
+  registerSourcesHealth(registerSources(program));
   for (const cmd of program.commands) {
     cmd.exitOverride();
     for (const sub of cmd.commands) sub.exitOverride();

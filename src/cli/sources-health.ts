@@ -1,5 +1,5 @@
 /**
- * `belwatch sources health [--json]`: the health table of every configured source, read from
+ * `belwatch sources [health] [--json]`: the health table of every configured source, read from
  * Redis: state (ok / UNHEALTHY with reasons), last success, consecutive failures, last error,
  * items seen, last new item, cadence. Exit 0 whatever the health (it is a report).
  */
@@ -35,23 +35,29 @@ export function formatHealthTable(rows: readonly SourceHealth[], now: number): s
   return `${[header, ...body].map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join('  ')).join('\n')}\n`;
 }
 
+async function printHealth(_opts: unknown, cmd: Command): Promise<void> {
+  // `--json` is defined on both `sources` and `sources health`; commander gives it to the parent.
+  const json = cmd.optsWithGlobals<{ json?: boolean }>().json === true;
+  const [{ readAllHealth }, { connectRedis, Keys, pingRedis }] = await Promise.all([import('../store/health.js'), import('../store/redis.js')]);
+  const config = loadCliConfig(cmd);
+  const redis = connectRedis(config.settings.redis.url, { maxRetriesPerRequest: 2 });
+  try {
+    await pingRedis(redis, config.settings.redis.url);
+    const rows = await readAllHealth(redis, new Keys(config.settings.redis.prefix), config.sources.map((s) => s.id));
+    const now = Date.now();
+    if (json) for (const h of rows) process.stdout.write(`${JSON.stringify({ ...h, ...assessHealth(h, now) })}\n`);
+    else process.stdout.write(formatHealthTable(rows, now));
+  } finally {
+    await redis.quit().catch(() => redis.disconnect());
+  }
+}
+
+/** `belwatch sources` alone and `belwatch sources health` both print the table. */
 export function registerSourcesHealth(sources: Command): void {
+  sources.option('--json', 'one JSON object per source, with healthy and reasons').action(printHealth);
   sources
     .command('health')
     .description('print the health of every configured source')
     .option('--json', 'one JSON object per source, with healthy and reasons')
-    .action(async (opts: { json?: boolean }, cmd: Command) => {
-      const [{ readAllHealth }, { connectRedis, Keys, pingRedis }] = await Promise.all([import('../store/health.js'), import('../store/redis.js')]);
-      const config = loadCliConfig(cmd);
-      const redis = connectRedis(config.settings.redis.url, { maxRetriesPerRequest: 2 });
-      try {
-        await pingRedis(redis, config.settings.redis.url);
-        const rows = await readAllHealth(redis, new Keys(config.settings.redis.prefix), config.sources.map((s) => s.id));
-        const now = Date.now();
-        if (opts.json) for (const h of rows) process.stdout.write(`${JSON.stringify({ ...h, ...assessHealth(h, now) })}\n`);
-        else process.stdout.write(formatHealthTable(rows, now));
-      } finally {
-        await redis.quit().catch(() => redis.disconnect());
-      }
-    });
+    .action(printHealth);
 }

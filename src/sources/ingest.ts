@@ -87,11 +87,7 @@ export async function ingestSource(
   opts: IngestOptions = {},
 ): Promise<IngestResult> {
   const fetchedAt = opts.now?.() ?? new Date();
-  const conditional = source.kind === 'feed' || source.kind === 'page';
-  const res = await fetchUrl(source.url, {
-    ...fetchOptions(source, settings, opts),
-    ...(conditional ? { etag: state.etag, lastModified: state.lastModified } : {}),
-  });
+  const res = await fetchUrl(source.url, { ...fetchOptions(source, settings, opts), etag: state.etag, lastModified: state.lastModified });
   const empty = { articles: [], feed: null, cacheHints: {}, httpStatus: null };
   if (res.kind === 'error') {
     const cacheHints = res.error.retryAfterMs === undefined ? {} : { retryAfterMs: res.error.retryAfterMs };

@@ -59,7 +59,8 @@ export async function parseSourceBytes(input: ParseInput): Promise<ParsedSource>
       pageChange ? { ...feed, items: feed.items.map((i) => ({ ...i, link: input.url ?? undefined })) } : feed,
       { sourceId: input.source.id, url: input.url, fetchedAt: input.fetchedAt, lang: input.source.lang },
     );
-    const info: FeedInfo = { title: feed.title.replace(/\s+/g, ' ').trim(), url: canonicalLink(feed.link, input.url) ?? input.url };
+    const base = canonicalLink(feed.base, input.url) ?? input.url;
+    const info: FeedInfo = { title: feed.title.replace(/\s+/g, ' ').trim(), url: canonicalLink(feed.link, base) ?? input.url };
     return { ok: true, feed: info, articles, ...(pageHash === undefined ? {} : { pageHash }) };
   } catch (e) {
     if (e instanceof ParseError) return { ok: false, error: e };

@@ -84,6 +84,14 @@ describe('belwatch poll --once', () => {
     const desk = await listPending(redis.redis, redis.keys, 'sanctions-desk');
     expect(desk.map((e) => e.ruleId)).toEqual(['sanctions']);
 
+    const health = await runCliAsync(['sources', 'health', '--json', '--config', config.dir]);
+    const rows = health.stdout.trim().split('\n').map((l) => JSON.parse(l) as { sourceId: string; consecutiveFailures: number; lastErrorClass: string | null; itemsSeen: number; healthy: boolean });
+    expect(rows.find((r) => r.sourceId === 'broken')).toMatchObject({ consecutiveFailures: 1, lastErrorClass: 'http-status', healthy: true });
+    expect(rows.find((r) => r.sourceId === 'edm')).toMatchObject({ consecutiveFailures: 0, itemsSeen: 3, healthy: true });
+    expect(rows.find((r) => r.sourceId === 'forstrategy')).toMatchObject({ healthy: false });
+    const table = await runCliAsync(['sources', '--config', config.dir]);
+    expect(table.stdout).toMatch(/^forstrategy\s+UNHEALTHY: answers 200 with no items/m);
+
     const second = await poll();
     expect(second).toMatchObject({ new: 0, duplicates: 3, clustered: 0, matched: 0 });
     expect(await redis.redis.zcard(redis.keys.archiveByTime())).toBe(3);

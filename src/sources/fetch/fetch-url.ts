@@ -9,12 +9,13 @@
  * `{ kind: 'error', error: FetchError }` with a kind from the small set in `src/errors.ts`;
  * 429/503 carry `retryAfterMs` from `Retry-After`.
  */
+import type { Readable } from 'node:stream';
 import { request, type Dispatcher } from 'undici';
 import type { Settings } from '../../config/types.js';
 import { FetchError, redactUrl } from '../../errors.js';
 import { isFetchableScheme } from './address-policy.js';
 import { headerString, readCacheHints, type CacheHints } from './cache-hints.js';
-import { createGuardedDispatcher, type LookupFn } from './guarded-dispatcher.js';
+import { createGuardedDispatcher, systemLookup, type LookupFn } from './guarded-dispatcher.js';
 import { HostLimiter } from './host-limiter.js';
 import { toFetchError } from './map-error.js';
 import { readBody } from './read-body.js';
@@ -58,7 +59,7 @@ export const DEFAULT_ACCEPT =
   'application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, text/xml;q=0.9, application/json;q=0.8, text/html;q=0.7, */*;q=0.5';
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
-const dispatchers = new WeakMap<object, Dispatcher>();
+const dispatchers = new WeakMap<LookupFn, WeakMap<object, Dispatcher>>();
 const limiters = new WeakMap<object, HostLimiter>();
 
 function flatHeaders(h: Record<string, string | string[] | undefined>): Record<string, string> {
@@ -72,11 +73,17 @@ function flatHeaders(h: Record<string, string | string[] | undefined>): Record<s
 
 function defaultDispatcher(opts: FetchOptions): Dispatcher {
   if (opts.dispatcher) return opts.dispatcher;
-  if (opts.lookup) return createGuardedDispatcher(opts.settings, { lookup: opts.lookup });
-  let d = dispatchers.get(opts.settings);
+  // One dispatcher (and its connection pool) per settings object and resolver.
+  const lookup = opts.lookup ?? systemLookup;
+  let bySettings = dispatchers.get(lookup);
+  if (!bySettings) {
+    bySettings = new WeakMap();
+    dispatchers.set(lookup, bySettings);
+  }
+  let d = bySettings.get(opts.settings);
   if (!d) {
-    d = createGuardedDispatcher(opts.settings);
-    dispatchers.set(opts.settings, d);
+    d = createGuardedDispatcher(opts.settings, { lookup });
+    bySettings.set(opts.settings, d);
   }
   return d;
 }
@@ -101,6 +108,12 @@ function requestHeaders(opts: FetchOptions): Record<string, string> {
   if (opts.etag) h['if-none-match'] = opts.etag;
   if (opts.lastModified) h['if-modified-since'] = opts.lastModified;
   return h;
+}
+
+/** Drops a body we will not read; its abort error must not surface as an uncaught exception. */
+function discard(body: Readable): void {
+  body.on('error', () => undefined);
+  body.destroy();
 }
 
 /** Fetches `rawUrl` under every limit; never throws. */
@@ -143,7 +156,7 @@ async function followRedirects(start: URL, opts: FetchOptions, signal: AbortSign
     const now = Date.now();
     const common = { url: url.toString(), status: res.statusCode, headers: h, cacheHints: readCacheHints(h, now) };
     if (REDIRECTS.has(res.statusCode) && h['location'] !== undefined) {
-      discardBody(res.body);
+      discard(res.body);
       const next = new URL(h['location'], url);
       if (seen.has(next.toString())) throw new FetchError('http-status', `redirect loop at ${redactUrl(next.toString())}`, { status: res.statusCode });
       if (hop + 1 > http.maxRedirects) throw new FetchError('http-status', `more than ${http.maxRedirects} redirects`, { status: res.statusCode });
@@ -151,11 +164,11 @@ async function followRedirects(start: URL, opts: FetchOptions, signal: AbortSign
       continue;
     }
     if (res.statusCode === 304) {
-      discardBody(res.body);
+      discard(res.body);
       return { kind: 'not-modified', ...common };
     }
     if (res.statusCode < 200 || res.statusCode > 299) {
-      discardBody(res.body);
+      discard(res.body);
       const retryAfterMs = res.statusCode === 429 || res.statusCode === 503 ? common.cacheHints.retryAfterMs : undefined;
       throw new FetchError('http-status', `HTTP ${res.statusCode} from ${redactUrl(url.toString())}`, {
         status: res.statusCode,
@@ -164,7 +177,7 @@ async function followRedirects(start: URL, opts: FetchOptions, signal: AbortSign
     }
     const length = Number(h['content-length'] ?? NaN);
     if (!h['content-encoding'] && Number.isFinite(length) && length > http.maxBodyBytes) {
-      discardBody(res.body);
+      discard(res.body);
       throw new FetchError('too-large', `body of ${length} bytes is larger than ${http.maxBodyBytes}`);
     }
     const body = await readBody(res.body, h['content-encoding'], http.maxBodyBytes, signal);
@@ -177,13 +190,4 @@ async function followRedirects(start: URL, opts: FetchOptions, signal: AbortSign
       lastModified: h['last-modified'] ?? null,
     };
   }
-}
-
-/**
- * Drops a response body we will not read. undici's body emits an AbortError when destroyed; with
- * no listener that would be an uncaught exception, so one is attached first.
- */
-function discardBody(body: { on(event: 'error', fn: () => void): unknown; destroy(): unknown }): void {
-  body.on('error', () => undefined);
-  body.destroy();
 }

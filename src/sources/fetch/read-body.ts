@@ -37,6 +37,7 @@ export async function readBody(body: Readable, contentEncoding: string | undefin
   for (const enc of encodings) {
     const d = decoderFor(enc);
     if (d === undefined) {
+      body.on('error', () => undefined);
       body.destroy();
       throw new FetchError('http-status', `unsupported Content-Encoding ${JSON.stringify(enc)}`);
     }
@@ -44,13 +45,22 @@ export async function readBody(body: Readable, contentEncoding: string | undefin
   }
   const chunks: Buffer[] = [];
   let total = 0;
+  let tooLarge: FetchError | undefined;
   const collect = async (source: AsyncIterable<Buffer>): Promise<void> => {
     for await (const chunk of source) {
       total += chunk.length;
-      if (total > cap) throw new FetchError('too-large', `body larger than ${cap} bytes (after decoding)`);
+      if (total > cap) {
+        tooLarge = new FetchError('too-large', `body larger than ${cap} bytes (after decoding)`);
+        throw tooLarge;
+      }
       chunks.push(chunk);
     }
   };
-  await (pipeline as (...args: unknown[]) => Promise<void>)(body, ...decoders, collect, { signal });
+  try {
+    await (pipeline as (...args: unknown[]) => Promise<void>)(body, ...decoders, collect, { signal });
+  } catch (e) {
+    // pipeline may report its own AbortError instead of the error the consumer threw.
+    throw tooLarge ?? e;
+  }
   return Buffer.concat(chunks, total);
 }

@@ -14,11 +14,11 @@
  * The id is the first 20 characters of the base64url SHA-256 of the key, independent of the source,
  * so the same URL seen through two sources has one id.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Article } from '../../types.js';
 import type { ParsedFeed, RawItem } from '../parse/parsed-feed.js';
 import { normaliseDate } from './date.js';
-import { htmlToText } from './text.js';
+import { htmlToText, snippetToText } from './text.js';
 import { canonicalLink } from './url.js';
 
 export interface NormaliseContext {
@@ -33,7 +33,7 @@ export interface NormaliseContext {
 const SUMMARY_FALLBACK_CHARS = 300;
 
 function hashId(key: string): string {
-  return createHash('sha256').update(key).digest('base64url').slice(0, 20);
+  return hash('sha256', key, 'base64url').slice(0, 20);
 }
 
 function normaliseLang(raw: string | undefined): string | null {
@@ -48,10 +48,11 @@ interface Draft {
   readonly key: string;
 }
 
-function draftOf(item: RawItem, feed: ParsedFeed, ctx: NormaliseContext, feedBase: string | null): Draft | null {
+function draftOf(item: RawItem, ctx: NormaliseContext, feedBase: string | null, fallbackLang: string | null, pageChange: boolean): Draft | null {
   const title = htmlToText(item.title ?? '');
-  const content = htmlToText(item.content ?? '');
-  let summary = htmlToText(item.summary ?? '');
+  const content = item.contentSnippet !== undefined && item.content !== undefined ? snippetToText(item.contentSnippet, item.content) : htmlToText(item.content ?? '');
+  let summary =
+    item.summarySnippet !== undefined && item.summary !== undefined ? snippetToText(item.summarySnippet, item.summary) : htmlToText(item.summary ?? '');
   if (summary === '' && content !== '') summary = content.slice(0, SUMMARY_FALLBACK_CHARS);
   const base = item.base ? (canonicalLink(item.base, feedBase) ?? feedBase) : feedBase;
   const url = canonicalLink(item.link, base) ?? (item.guid && /^https?:/i.test(item.guid.trim()) ? canonicalLink(item.guid, base) : null);
@@ -60,7 +61,7 @@ function draftOf(item: RawItem, feed: ParsedFeed, ctx: NormaliseContext, feedBas
   const date = normaliseDate(item.date, ctx.fetchedAt);
   const author = htmlToText(item.author ?? '');
   const categories = [...new Set((item.categories ?? []).map(htmlToText).filter((c) => c !== ''))];
-  const key = feed.format === 'page-change' && guid !== null ? `p:${url ?? ''}\u0000${guid}`
+  const key = pageChange && guid !== null ? `p:${url ?? ''}\u0000${guid}`
     : url !== null ? `u:${url}` : guid !== null ? `g:${guid}` : `t:${title}\u0000${item.date ?? ''}`;
   return {
     key,
@@ -76,16 +77,17 @@ function draftOf(item: RawItem, feed: ParsedFeed, ctx: NormaliseContext, feedBas
       published: date.iso,
       publishedEstimated: date.estimated,
       fetchedAt: ctx.fetchedAt.toISOString(),
-      lang: normaliseLang(item.lang) ?? normaliseLang(feed.lang) ?? normaliseLang(ctx.lang),
+      lang: (item.lang === undefined ? null : normaliseLang(item.lang)) ?? fallbackLang,
     },
   };
 }
 
 export function normaliseFeed(feed: ParsedFeed, ctx: NormaliseContext): Article[] {
   const feedBase = canonicalLink(feed.base ?? null, ctx.url ?? null) ?? (ctx.url ? canonicalLink(ctx.url) : null) ?? canonicalLink(feed.link);
+  const fallbackLang = normaliseLang(feed.lang) ?? normaliseLang(ctx.lang);
   const drafts: Draft[] = [];
   for (const item of feed.items) {
-    const d = draftOf(item, feed, ctx, feedBase);
+    const d = draftOf(item, ctx, feedBase, fallbackLang, feed.format === 'page-change');
     if (d) drafts.push(d);
   }
   const counts = new Map<string, number>();

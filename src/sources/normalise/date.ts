@@ -49,6 +49,8 @@ function utc(y: number, mo: number, d: number, h = 0, mi = 0, s = 0): number {
   return Date.UTC(y, mo, d, h, mi, s);
 }
 
+const RFC822_FAST = /^[A-Za-z]{3}, \d{1,2} [A-Za-z]{3} [12]\d{3} \d{2}:\d{2}(?::\d{2})? (?:[+-]\d{4}|GMT|UTC?)$/;
+const ISO_ZONED = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})$/;
 const ISO_NO_ZONE = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)$/;
 const DOTTED = /^(\d{1,2})\.(\d{1,2})\.(\d{4})(?:[,\s]+(\d{1,2}):(\d{2})(?::(\d{2}))?)?$/;
 const SLASHED = /^(\d{4})\/(\d{1,2})\/(\d{1,2})(?:[,\s]+(\d{1,2}):(\d{2})(?::(\d{2}))?)?$/;
@@ -59,6 +61,10 @@ const NAMED_ZONE = /\s\(?([A-Z]{1,5})\)?$/;
 export function parseDateMs(raw: string): number {
   const s = raw.trim().replace(/\s+/g, ' ');
   if (s === '') return NaN;
+  // The two shapes nearly every feed uses go straight to Date.parse (both carry their zone).
+  if (RFC822_FAST.test(s) || ISO_ZONED.test(s)) return Date.parse(s);
+  // A year such as 0001 would be read by Date.parse as 2001.
+  if (/(?<![+\-\d:])0\d{3}(?![\d:])/.test(s)) return NaN;
   const iso = ISO_NO_ZONE.exec(s);
   if (iso) return Date.parse(`${iso[1]}T${iso[2]}Z`);
   let m = DOTTED.exec(s);

@@ -11,28 +11,67 @@ import { decodeHTML } from 'entities';
 
 const DROP_BLOCKS = /<(script|style|noscript|template)\b[^>]*>[\s\S]*?<\/\1\s*>|<!--[\s\S]*?-->|<!\[CDATA\[|\]\]>/gi;
 const TAG = /<\/?[a-zA-Z][^<>]*>|<![a-zA-Z][^<>]*>/g;
-const WS = /[\s\u00a0\u2000-\u200b\u2028\u2029\u202f\u205f\u3000]+/g;
+// Whitespace as JS `\s` defines it (NBSP and the Unicode spaces included) plus U+200B. Single plain
+// spaces are not matched, so ordinary text costs no replacement.
+const WS = /[\t\n\r\v\f\u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff][\s\u200b]*| [\s\u200b]+/g;
+const VISIBLE_TAG = /<\/?[a-zA-Z][^<>]*>/;
 
-function stripOnce(s: string): string {
-  return decodeHTML(s.replace(DROP_BLOCKS, ' ').replace(TAG, ' '));
+const NOT_TEXT_BLOCK = /<(?:script|style|noscript|template)\b|<!--/i;
+
+/** True when the HTML has blocks whose contents are not text (a snippet would keep them). */
+function needsFullStrip(html: string): boolean {
+  return NOT_TEXT_BLOCK.test(html);
 }
 
-export function htmlToText(input: string): string {
-  if (input.indexOf('<') === -1 && input.indexOf('&') === -1) return input.replace(WS, ' ').trim();
-  let s = stripOnce(input);
-  if (/<\/?[a-zA-Z][^<>]*>/.test(s)) s = stripOnce(s);
+function collapse(s: string): string {
   return s.replace(WS, ' ').trim();
 }
 
-/** Any feed value (string, xml2js node `{ _: text }`, array, number) as a string; '' for anything else. */
-export function textOf(v: unknown): string {
+function stripOnce(s: string): string {
+  const t = s.replace(DROP_BLOCKS, ' ').replace(TAG, ' ');
+  return t.indexOf('&') === -1 ? t : decodeHTML(t);
+}
+
+export function htmlToText(input: string): string {
+  if (input.indexOf('<') === -1 && input.indexOf('&') === -1) return collapse(input);
+  let s = stripOnce(input);
+  if (s.indexOf('<') !== -1 && VISIBLE_TAG.test(s)) s = stripOnce(s);
+  return collapse(s);
+}
+
+/**
+ * Plain text from rss-parser's snippet of `html` (tags removed, entities decoded: the same work
+ * `htmlToText` does, already paid for by rss-parser). Falls back to `htmlToText` when the HTML has
+ * script, style or comment blocks (the snippet keeps their contents) or the snippet still shows tags.
+ */
+export function snippetToText(snippet: string, html: string): string {
+  if (needsFullStrip(html)) return htmlToText(html);
+  return snippet.indexOf('<') !== -1 && VISIBLE_TAG.test(snippet) ? htmlToText(snippet) : collapse(snippet);
+}
+
+/**
+ * Any feed value as a string: a string or number as is, an xml2js node `{ _: text }` by its text, an
+ * array by its first element, an element tree (Atom `type="xhtml"`) by all its text joined, skipping
+ * attributes (`$`); for mixed content xml2js keeps no order, so text comes before child elements.
+ * '' for anything else. Depth-limited.
+ */
+export function textOf(v: unknown, depth = 0): string {
   if (typeof v === 'string') return v;
   if (typeof v === 'number') return String(v);
-  if (Array.isArray(v)) return v.length > 0 ? textOf(v[0]) : '';
+  if (depth > 8) return '';
+  if (Array.isArray(v)) return v.length > 0 ? textOf(v[0], depth + 1) : '';
   if (v !== null && typeof v === 'object') {
     const o = v as Record<string, unknown>;
-    if ('_' in o) return textOf(o['_']);
-    if ('name' in o) return textOf(o['name']);
+    const keys = Object.keys(o).filter((k) => k !== '$');
+    if (keys.length === 1 && keys[0] === '_') return textOf(o['_'], depth + 1);
+    if ('name' in o && !('_' in o)) return textOf(o['name'], depth + 1);
+    const parts: string[] = [];
+    // Mixed content loses its order in xml2js (text in `_`, children by name): text first, then children.
+    for (const [k, child] of Object.entries(o).sort(([a], [b]) => Number(b === '_') - Number(a === '_'))) {
+      if (k === '$') continue;
+      for (const c of Array.isArray(child) ? child : [child]) parts.push(textOf(c, depth + 1));
+    }
+    return parts.filter((p) => p !== '').join(' ');
   }
   return '';
 }

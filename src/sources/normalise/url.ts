@@ -19,7 +19,10 @@ function isTracking(name: string): boolean {
 }
 
 export function canonicaliseUrl(url: URL): string {
-  const u = new URL(url.toString());
+  return canonicaliseInPlace(new URL(url.toString()));
+}
+
+function canonicaliseInPlace(u: URL): string {
   u.hash = '';
   if (u.hostname.endsWith('.')) u.hostname = u.hostname.slice(0, -1);
   if (u.search) {
@@ -35,7 +38,8 @@ export function resolveLink(raw: string | null | undefined, base?: string | null
   const link = (raw ?? '').trim();
   if (link === '') return null;
   try {
-    const u = base ? new URL(link, base) : new URL(link);
+    // An absolute link needs no base (and parsing the base costs as much as the link).
+    const u = base && !/^https?:\/\//i.test(link) ? new URL(link, base) : new URL(link);
     return u.protocol === 'http:' || u.protocol === 'https:' ? u : null;
   } catch {
     return null;
@@ -45,5 +49,5 @@ export function resolveLink(raw: string | null | undefined, base?: string | null
 /** `resolveLink` then `canonicaliseUrl`; null when there is no usable link. */
 export function canonicalLink(raw: string | null | undefined, base?: string | null): string | null {
   const u = resolveLink(raw, base);
-  return u ? canonicaliseUrl(u) : null;
+  return u ? canonicaliseInPlace(u) : null;
 }

@@ -19,11 +19,15 @@ import { ensureChannel, repairEntities, reserialiseXml, stripDoctype, unprefixRs
 
 type Obj = Record<string, unknown>;
 
-const parser = new Parser({
-  defaultRSS: 2,
+// RSS needs only what rss-parser reads by default; Atom also needs its categories and raw dates
+// (Atom 0.3 says issued/modified/created)
+// (the retry below renames dates rss-parser's own Date handling throws on). Two instances keep the
+// common RSS path free of the extra fields.
+const rssParser = new Parser({ defaultRSS: 2, customFields: { feed: ['dc:language'], item: [] } });
+const atomParser = new Parser({
   customFields: {
-    feed: ['dc:language'],
-    item: [['category', 'bwCategories', { keepArray: true }], ['bw-published', 'bwPublished'], ['bw-updated', 'bwUpdated'], 'updated', 'published'],
+    feed: [],
+    item: [['category', 'bwCategories', { keepArray: true }], ['bw-published', 'bwPublished'], ['bw-updated', 'bwUpdated'], 'updated', 'published', 'issued', 'modified', 'created'],
   },
 });
 
@@ -56,7 +60,10 @@ function rawItem(item: Obj, isAtom: boolean): RawItem {
   };
   const encoded = pick('content:encoded');
   const content = pick('content');
+  const snippet = (key: string): string | undefined => (typeof item[key] === 'string' ? item[key] : undefined);
   return {
+    summarySnippet: isAtom ? undefined : snippet('contentSnippet'),
+    contentSnippet: encoded !== undefined ? snippet('content:encodedSnippet') : snippet('contentSnippet'),
     title: pick('title'),
     link: pick('link') ?? (isAtom ? undefined : pick('rdf:about')),
     guid: pick('guid', 'id'),
@@ -64,7 +71,7 @@ function rawItem(item: Obj, isAtom: boolean): RawItem {
     content: encoded ?? content,
     author: pick('creator', 'author', 'dc:creator'),
     categories: categoriesOf(item),
-    date: isAtom ? pick('published', 'bwPublished', 'updated', 'bwUpdated', 'pubDate') : pick('pubDate', 'dc:date', 'date', 'isoDate'),
+    date: isAtom ? pick('published', 'bwPublished', 'issued', 'updated', 'bwUpdated', 'modified', 'created', 'pubDate') : pick('pubDate', 'dc:date', 'date', 'isoDate'),
     lang: pick('language'),
   };
 }
@@ -92,9 +99,10 @@ async function parseXml(text: string, root: string): Promise<ParsedFeed> {
       first ??= e;
       continue;
     }
-    for (const variant of [candidate, candidate.replace(/<(\/?)(published|updated)\b/g, '<$1bw-$2')]) {
+    const variants = [(): string => candidate, (): string => candidate.replace(/<(\/?)(published|updated)\b/g, '<$1bw-$2')];
+    for (const variant of variants) {
       try {
-        const feed = (await parser.parseString(variant)) as unknown as Obj;
+        const feed = (await (root.toLowerCase() === 'feed' ? atomParser : rssParser).parseString(variant())) as unknown as Obj;
         return toParsedFeed(feed, text, root);
       } catch (e) {
         if (e instanceof Error && NOT_RECOGNISED.test(e.message)) throw new ParseError('not-a-feed', `root element <${root}> is not a feed`);

@@ -3,7 +3,7 @@
  *
  * `selectors.item` (default `article`) picks each entry; inside it `link` (default `a[href]`; the
  * item itself when it is a link) gives the href, `title` the text (default: the link's text),
- * `date` a `datetime`/`content` attribute or the text, `summary` the text. Links stay relative here;
+ * `date` a `datetime` attribute (on the match or inside it), a `content` attribute, or the text, `summary` the text. Links stay relative here;
  * the normaliser resolves them against the page URL. A selector that matches nothing — the item
  * selector on the page, or a configured field selector in every item — is a `selector-broke`
  * `ParseError` naming it: a redesigned page must show up in source health, not as an empty success.
@@ -39,7 +39,8 @@ export function parsePage(html: string, selectors: PageSelectors = {}): ParsedFe
     if ($title.length > 0) hits.title++;
     if ($date.length > 0) hits.date++;
     if ($summary && $summary.length > 0) hits.summary++;
-    const date = $date.attr('datetime') ?? $date.attr('content') ?? $date.text();
+    const $stamp = $date.is('[datetime]') ? $date : $date.find('[datetime]').first();
+    const date = $stamp.attr('datetime') ?? $date.attr('content') ?? $date.text();
     out.push({
       title: $title.text(),
       link: $link.attr('href'),

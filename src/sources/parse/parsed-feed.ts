@@ -11,6 +11,9 @@ export interface RawItem {
   readonly summary?: string | undefined;
   /** Full body (content:encoded, Atom content, content_html). HTML allowed. */
   readonly content?: string | undefined;
+  /** `summary` / `content` already as text (rss-parser's snippets), when the parser made them. */
+  readonly summarySnippet?: string | undefined;
+  readonly contentSnippet?: string | undefined;
   readonly author?: string | undefined;
   readonly categories?: readonly string[] | undefined;
   readonly date?: string | undefined;

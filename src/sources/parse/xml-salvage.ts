@@ -23,7 +23,9 @@ export function stripDoctype(text: string): string {
   if (text.indexOf('<!') === -1) return text;
   const root = /<[A-Za-z_]/.exec(text);
   const end = root ? root.index : text.length;
-  return text.slice(0, end).replace(COMMENT_OR_DOCTYPE, (m) => (m.startsWith('<!--') ? m : '')) + text.slice(end);
+  const prolog = text.slice(0, end);
+  if (!/<!DOCTYPE/i.test(prolog)) return text;
+  return prolog.replace(COMMENT_OR_DOCTYPE, (m) => (m.startsWith('<!--') ? m : '')) + text.slice(end);
 }
 
 const RSS_NAMESPACES = /\sxmlns:([A-Za-z_][\w.-]*)\s*=\s*["'](?:http:\/\/purl\.org\/rss\/1\.0\/|http:\/\/backend\.userland\.com\/rss2|http:\/\/my\.netscape\.com\/rdf\/simple\/0\.9\/)["']/g;

@@ -5,7 +5,10 @@
  * A failing source never throws out of here: the failure is classified by ingestion, recorded in
  * source health (with backoff via `nextAllowedAt`) and reported in the summary, and the next
  * scheduled poll tries again. Only infrastructure errors (Redis) throw, so BullMQ retries them.
- * `force` skips the backoff gate (`belwatch poll --once`).
+ * The gate: not while backing off, and not within half an interval of the last poll — checked in
+ * the health record and made atomic with a `SET NX PX` lock, so two triggers racing in two
+ * processes (a first poll and the first scheduled slot) make one request. `force` skips the gate
+ * (`belwatch poll --once`, manual polls).
  */
 import type { SourceConfig } from '../config/types.js';
 import { readHealth, readSourceState, swapLastItems, writeHealth, writeSourceState } from '../store/health.js';
@@ -41,7 +44,9 @@ export async function pollSource(ctx: PipelineContext, source: SourceConfig, sin
   const { redis, keys } = ctx;
   const log = ctx.log.child({ source: source.id });
   const health = await readHealth(redis, keys, source.id);
-  if (!opts.force && !mayPollNow(health, ctx.now(), source.interval)) {
+  const spacing = Math.max(1000, Math.floor((health.intervalMs ?? source.interval) / 2));
+  const gateOpen = opts.force || (mayPollNow(health, ctx.now(), source.interval) && (await redis.set(keys.pollLock(source.id), '1', 'PX', spacing, 'NX')) === 'OK');
+  if (!gateOpen) {
     log.debug({ nextAllowedAt: health.nextAllowedAt, lastAttempt: health.lastAttempt }, 'poll skipped: backing off or polled moments ago');
     return { sourceId: source.id, outcome: 'skipped', items: 0, ...ZERO, health };
   }

@@ -68,6 +68,10 @@ export class Keys {
   sourceState(sourceId: string): string {
     return `${this.base}:source-state:${sourceId}`;
   }
+  /** Held for half an interval by the poll that runs: two triggers close together make one request. */
+  pollLock(sourceId: string): string {
+    return `${this.base}:poll-lock:${sourceId}`;
+  }
   lastItems(sourceId: string): string {
     return `${this.base}:last-items:${sourceId}`;
   }

@@ -5,7 +5,8 @@
  * body starting with `{` is JSON Feed; otherwise the first element decides: `rss`, `feed`, `RDF`
  * go to rss-parser's `parseString` (never `parseURL`), `html` and anything else is `not-a-feed`.
  * The DOCTYPE is always removed first (no entity declaration ever reaches the XML parser: XXE and
- * billion-laughs entities stay literal text). If strict parsing fails, the text is salvaged in
+ * billion-laughs entities stay literal text); RSS elements under a namespace prefix are unprefixed
+ * and an `rss`/`RDF` document without `<channel>` gets one. If strict parsing fails, the text is salvaged in
  * steps (`repairEntities`, then `reserialiseXml`) and parsed again; an Atom feed whose dates
  * rss-parser cannot handle is retried with those dates read raw. When every step fails the first
  * error is reported as `parse-error` with its line and column.
@@ -19,10 +20,9 @@ import { ensureChannel, repairEntities, reserialiseXml, stripDoctype, unprefixRs
 
 type Obj = Record<string, unknown>;
 
-// RSS needs only what rss-parser reads by default; Atom also needs its categories and raw dates
-// (Atom 0.3 says issued/modified/created)
-// (the retry below renames dates rss-parser's own Date handling throws on). Two instances keep the
-// common RSS path free of the extra fields.
+// RSS needs only what rss-parser reads by default. Atom also needs its categories and its raw dates
+// (Atom 0.3 says issued/modified/created; the retry below renames the dates rss-parser's own Date
+// handling throws on). Two instances keep the common RSS path free of the extra fields.
 const rssParser = new Parser({ defaultRSS: 2, customFields: { feed: ['dc:language'], item: [] } });
 const atomParser = new Parser({
   customFields: {

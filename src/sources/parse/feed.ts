@@ -3,7 +3,8 @@
  *
  * Sniffing first: an empty body is `not-a-feed` ("empty body"; one RFE/RL endpoint answers so); a
  * body starting with `{` is JSON Feed; otherwise the first element decides: `rss`, `feed`, `RDF`
- * go to rss-parser's `parseString` (never `parseURL`), `html` and anything else is `not-a-feed`.
+ * go to rss-parser's `parseString` (never `parseURL`), `CHANNEL` is CDF (`cdf.ts`), `html` and
+ * anything else is `not-a-feed`.
  * The DOCTYPE is always removed first (no entity declaration ever reaches the XML parser: XXE and
  * billion-laughs entities stay literal text); RSS elements under a namespace prefix are unprefixed
  * and an `rss`/`RDF` document without `<channel>` gets one. If strict parsing fails, the text is salvaged in
@@ -14,6 +15,7 @@
 import Parser from 'rss-parser';
 import { ParseError } from '../../errors.js';
 import { textOf } from '../normalise/text.js';
+import { parseCdf } from './cdf.js';
 import { parseJsonFeed } from './json-feed.js';
 import type { ParsedFeed, RawItem } from './parsed-feed.js';
 import { ensureChannel, repairEntities, reserialiseXml, stripDoctype, unprefixRss } from './xml-salvage.js';
@@ -141,6 +143,7 @@ export async function parseFeedText(decoded: string): Promise<ParsedFeed> {
   }
   if (root === undefined) throw new ParseError('not-a-feed', 'neither XML nor JSON');
   if (/^html$/i.test(root)) throw new ParseError('not-a-feed', 'an HTML page, not a feed');
+  if (/^channel$/i.test(root)) return parseCdf(xml);
   if (!FEED_ROOTS.test(root)) throw new ParseError('not-a-feed', `root element <${root}> is not a feed`);
   if (/^rss$/i.test(root) || /rdf$/i.test(root)) xml = ensureChannel(/rdf$/i.test(root) ? unprefixRss(xml) : xml);
   return parseXml(xml, root);

@@ -6,8 +6,9 @@
  * source health (with backoff via `nextAllowedAt`) and reported in the summary, and the next
  * scheduled poll tries again. Only infrastructure errors (Redis) throw, so BullMQ retries them.
  * The gate: not while backing off, and not within half an interval of the last poll — checked in
- * the health record and made atomic with a `SET NX PX` lock, so two triggers racing in two
- * processes (a first poll and the first scheduled slot) make one request. `force` skips the gate
+ * the health record and made atomic with a lock held for half an interval, so two triggers racing
+ * in two processes (a first poll and the first scheduled slot) make one request; the job that holds
+ * the lock may take it again (its retry after a crash). `force` skips the gate
  * (`belwatch poll --once`, manual polls).
  */
 import type { SourceConfig } from '../config/types.js';
@@ -40,12 +41,31 @@ export interface PollSummary extends ArticleCounts {
 
 const ZERO: ArticleCounts = { new: 0, duplicates: 0, clustered: 0, matched: 0 };
 
-export async function pollSource(ctx: PipelineContext, source: SourceConfig, sink: ArticleSink, opts: { force?: boolean } = {}): Promise<PollSummary> {
+const TAKE_LOCK = `
+local v = redis.call('GET', KEYS[1])
+if v and v ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+return 1
+`;
+
+/** Takes the source's poll lock, or re-enters it with the same marker (a job retried after a crash). */
+async function takePollLock(ctx: PipelineContext, sourceId: string, marker: string, ms: number): Promise<boolean> {
+  return (await ctx.redis.eval(TAKE_LOCK, 1, ctx.keys.pollLock(sourceId), marker, ms)) === 1;
+}
+
+export interface PollOptions {
+  /** Skip the gate (manual polls). */
+  readonly force?: boolean;
+  /** Who polls (the job id): the same marker may take the source's poll lock again. */
+  readonly marker?: string;
+}
+
+export async function pollSource(ctx: PipelineContext, source: SourceConfig, sink: ArticleSink, opts: PollOptions = {}): Promise<PollSummary> {
   const { redis, keys } = ctx;
   const log = ctx.log.child({ source: source.id });
   const health = await readHealth(redis, keys, source.id);
   const spacing = Math.max(1000, Math.floor((health.intervalMs ?? source.interval) / 2));
-  const gateOpen = opts.force || (mayPollNow(health, ctx.now(), source.interval) && (await redis.set(keys.pollLock(source.id), '1', 'PX', spacing, 'NX')) === 'OK');
+  const gateOpen = opts.force || (mayPollNow(health, ctx.now(), source.interval) && (await takePollLock(ctx, source.id, opts.marker ?? 'poll', spacing)));
   if (!gateOpen) {
     log.debug({ nextAllowedAt: health.nextAllowedAt, lastAttempt: health.lastAttempt }, 'poll skipped: backing off or polled moments ago');
     return { sourceId: source.id, outcome: 'skipped', items: 0, ...ZERO, health };

@@ -29,7 +29,7 @@ export function startFetcher(ctx: PipelineContext, queues: Queues, opts: WorkerO
     async (job) => {
       const source = ctx.runtime().config.sources.find((s) => s.id === job.data.sourceId);
       if (!source || !source.enabled) return { skipped: 'not configured' };
-      const summary = await pollSource(ctx, source, sink, { force: job.data.force === true });
+      const summary = await pollSource(ctx, source, sink, { force: job.data.force === true, marker: job.id ?? 'poll' });
       if (summary.newIntervalMs !== undefined) {
         await upsertPollSchedule(queues.poll, source.id, summary.newIntervalMs);
       }

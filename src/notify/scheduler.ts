@@ -91,7 +91,7 @@ export function startNotifyScheduler(env: SchedulerEnv): NotifyScheduler {
         await job.retry('failed');
       } else if (state === 'missing' || state === 'completed') {
         const meta = await env.redis.hgetall(nk.digestMeta(id));
-        if (!meta['subscription']) {
+        if (!meta['subscription'] || !env.config().subscriptions.some((s) => s.id === meta['subscription'])) {
           await env.redis.zrem(nk.openDigests(), id);
           continue;
         }

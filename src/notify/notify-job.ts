@@ -38,9 +38,13 @@ export interface NotifyResult {
 
 /** Thrown when a channel failed in a way retrying can help; BullMQ retries the job. */
 export class DeliveryRetryError extends Error {
-  constructor(message: string) {
+  /** The longest Retry-After a failing channel asked for (429), if any. */
+  readonly retryAfterMs: number | undefined;
+
+  constructor(message: string, retryAfterMs?: number) {
     super(message);
     this.name = 'DeliveryRetryError';
+    this.retryAfterMs = retryAfterMs;
   }
 }
 
@@ -71,7 +75,8 @@ export async function runNotifyJob(env: NotifyEnv, data: NotifyJobData): Promise
     }
   }
   if (outcome.retrying.length > 0) {
-    throw new DeliveryRetryError(`digest ${digest.id}: ${outcome.retrying.length} channel(s) will be retried: ${outcome.retrying.map((r) => r.error).join('; ')}`);
+    const waits = outcome.retrying.map((r) => r.retryAfterMs).filter((ms): ms is number => ms !== undefined);
+    throw new DeliveryRetryError(`digest ${digest.id}: ${outcome.retrying.length} channel(s) will be retried: ${outcome.retrying.map((r) => r.error).join('; ')}`, waits.length > 0 ? Math.max(...waits) : undefined);
   }
   await finishDigest(redis, keys, claim.digestId, env.now());
   return { digestId: claim.digestId, status: 'delivered', items: digest.total, sent: outcome.sent, failed: outcome.failed.length };

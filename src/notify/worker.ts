@@ -1,10 +1,11 @@
 /**
- * The notifier role: a BullMQ worker on the `notify` queue running `runNotifyJob`, with the
+ * The notifier role: a BullMQ worker on the `notify` queue running `runNotifyJob` (retryable channel
+ * failures retry with the queue's backoff, or after the remote's Retry-After when it gave one), with the
  * long-lived channel pieces (pooled SMTP transports, the Slack rate limiter, the SSRF-guarded
  * dispatcher) created once per process and closed with it. Also the pipeline hooks that feed the
  * notifier: `makeOnPending` (instant alerts) and `makeOnHealth` (source incidents to admins).
  */
-import { Worker, type ConnectionOptions } from 'bullmq';
+import { DelayedError, Worker, type ConnectionOptions } from 'bullmq';
 import type { ChannelDeps } from '../channels/deliver.js';
 import { EmailTransports } from '../channels/email.js';
 import { SlackRateLimiter } from '../channels/slack.js';
@@ -18,7 +19,10 @@ import { createGuardedDispatcher } from '../sources/fetch/guarded-dispatcher.js'
 import { keyPrefix } from '../store/redis.js';
 import { raiseAdminEvent, recordHealthTransition } from './admin-events.js';
 import { scheduleAlert, type AlertEnv } from './alert-window.js';
-import { runNotifyJob, type NotifyEnv, type NotifyResult } from './notify-job.js';
+import { DeliveryRetryError, runNotifyJob, type NotifyEnv, type NotifyResult } from './notify-job.js';
+
+/** A remote's Retry-After longer than this is capped (the job is tried again by then at the latest). */
+const MAX_RETRY_AFTER_MS = 3_600_000;
 
 export interface ChannelKit {
   readonly deps: ChannelDeps;
@@ -47,14 +51,30 @@ export interface NotifierWorkerOptions {
 }
 
 export function startNotifier(env: NotifyEnv, opts: NotifierWorkerOptions): Worker<NotifyJobData, NotifyResult> {
-  const worker = new Worker<NotifyJobData, NotifyResult>(QUEUE.notify, async (job) => runNotifyJob(env, job.data), {
-    connection: opts.connection,
-    prefix: keyPrefix(opts.prefix),
-    concurrency: opts.concurrency,
-    lockDuration: opts.lockDuration,
-    stalledInterval: opts.stalledInterval,
-    maxStalledCount: 1_000,
-  });
+  const worker = new Worker<NotifyJobData, NotifyResult>(
+    QUEUE.notify,
+    async (job, token) => {
+      try {
+        return await runNotifyJob(env, job.data);
+      } catch (e) {
+        // A 429 says when to come back: wait that long instead of the backoff (not counted as an attempt).
+        if (e instanceof DeliveryRetryError && e.retryAfterMs !== undefined && token) {
+          env.log.warn({ job: job.id, retryAfterMs: e.retryAfterMs }, e.message);
+          await job.moveToDelayed(Date.now() + Math.min(e.retryAfterMs, MAX_RETRY_AFTER_MS), token);
+          throw new DelayedError();
+        }
+        throw e;
+      }
+    },
+    {
+      connection: opts.connection,
+      prefix: keyPrefix(opts.prefix),
+      concurrency: opts.concurrency,
+      lockDuration: opts.lockDuration,
+      stalledInterval: opts.stalledInterval,
+      maxStalledCount: 1_000,
+    },
+  );
   worker.on('failed', (job, err) => env.log.warn({ queue: QUEUE.notify, job: job?.id, subscription: job?.data.subscriptionId }, `notify job failed: ${err.message}`));
   worker.on('error', (err) => env.log.error({ queue: QUEUE.notify }, `worker error: ${err.message}`));
   return worker;

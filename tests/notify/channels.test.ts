@@ -9,9 +9,12 @@ import { SMTPServer } from 'smtp-server';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DeliveryRetryError, runNotifyJob } from '../../src/notify/notify-job.js';
 import { readDeliveries } from '../../src/notify/records.js';
+import { startNotifier } from '../../src/notify/worker.js';
+import { redisOptionsFromUrl } from '../../src/store/redis.js';
+import { waitFor } from '../helpers/processes.js';
 import { startReceiver, type Receiver } from '../channels/receiver.js';
 import type { TempConfig } from '../helpers/config-dir.js';
-import { openTestRedis, type TestRedis } from '../helpers/redis.js';
+import { openTestRedis, REDIS_URL, type TestRedis } from '../helpers/redis.js';
 import { article, openHarness, seedMatch, writeNotifyConfig, type NotifyHarness } from './setup.js';
 
 let t: TestRedis;
@@ -99,4 +102,24 @@ describe('notify job over email and Slack', () => {
     expect(parts[0]).toBe(JSON.stringify(JSON.parse(slack.received[1]!.body)));
     expect(parts.some((p) => p === JSON.stringify(JSON.parse(slack.received[0]!.body)))).toBe(false);
   }, 30_000);
+
+  it('waits for the Retry-After of a 429 instead of the backoff', async () => {
+    cfg = writeNotifyConfig(t.prefix, `subscriptions:\n  - id: daily\n    rules: ["*"]\n    channels:\n      - { type: webhook, url: "${slack.url}/hook", secret: "0123456789abcdef-secret" }\n`);
+    h = openHarness(t.redis, t.keys, cfg.dir, t.prefix, START);
+    await t.redis.set(`${t.keys.base}:sub-created:daily`, String(START));
+    await seedMatch(t.redis, t.keys, ['daily'], 'sanctions', article('w1', 'sanctions w1'), START + 1000);
+    h.setNow(END + 1000);
+    slack.script({ status: 429, headers: { 'retry-after': '120' } });
+    const job = await h.queue.add('notify', { subscriptionId: 'daily', stream: 'digest', endMs: END }, { jobId: 'daily-2026-11-26T05-00-00Z' });
+    const worker = startNotifier(h.env, { connection: redisOptionsFromUrl(REDIS_URL), prefix: t.prefix, concurrency: 1, lockDuration: 5000, stalledInterval: 5000 });
+    try {
+      expect(await waitFor(async () => (await job.getState()) === 'delayed', 10_000)).toBe(true);
+      const delayed = await h.queue.getJob(job.id!);
+      expect(delayed!.timestamp + delayed!.delay - Date.now()).toBeGreaterThan(100_000);
+      expect(slack.received).toHaveLength(1);
+      expect((await readDeliveries(t.redis, t.keys, job.id!)).map((r) => r.status)).toEqual(['retrying']);
+    } finally {
+      await worker.close();
+    }
+  });
 });

@@ -8,6 +8,8 @@ import { Command } from 'commander';
 import { checkRules } from '../rules/check.js';
 import { registerRulesTest, registerSearch } from './archive-commands.js';
 import { registerConfigCheck } from './context.js';
+import { registerDeliveries } from './deliveries.js';
+import { registerDigest } from './digest.js';
 import { registerMatch } from './match.js';
 import { registerPoll } from './poll.js';
 import { registerRules } from './rules.js';
@@ -44,6 +46,8 @@ export function buildProgram(): Command {
   registerPoll(program);
   registerSearch(program);
   registerSourcesHealth(registerSources(program));
+  registerDigest(program);
+  registerDeliveries(program);
   for (const cmd of program.commands) {
     cmd.exitOverride();
     for (const sub of cmd.commands) sub.exitOverride();

@@ -9,7 +9,7 @@ import type { Role } from '../pipeline/service.js';
 import { globalOptions, loadCliConfig } from './context.js';
 
 /** Kept in step with ROLES in pipeline/service.ts (a test checks). */
-export const ROLE_NAMES: readonly Role[] = ['scheduler', 'fetcher', 'processor'];
+export const ROLE_NAMES: readonly Role[] = ['scheduler', 'fetcher', 'processor', 'notifier'];
 
 export function registerRun(program: Command): void {
   program

@@ -3,11 +3,12 @@
  * plus the compiled matcher, swapped atomically on reload) and the stage functions.
  */
 import type { Redis } from 'ioredis';
-import type { Config } from '../config/types.js';
+import type { Config, SourceConfig } from '../config/types.js';
 import type { Logger } from '../log.js';
 import type { Keys } from '../store/redis.js';
 import type { Article } from '../types.js';
 import type { IngestFn, LeadTokensFn, MatchFn } from './ports.js';
+import type { SourceHealth } from './source-health.js';
 
 export interface Runtime {
   readonly config: Config;
@@ -26,6 +27,8 @@ export interface PipelineContext {
   readonly now: () => number;
   /** Called after matches were handed to subscriptions (instant delivery hooks in here). */
   readonly onPending?: (subscriptionIds: readonly string[], ruleId: string, article: Article) => Promise<void>;
+  /** Called after each poll with the source's new health (source-health alerts hook in here; must not throw). */
+  readonly onHealth?: (source: SourceConfig, health: SourceHealth) => Promise<void>;
 }
 
 export function buildRuntime(config: Config, match: MatchFn): Runtime {

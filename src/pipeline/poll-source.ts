@@ -99,6 +99,7 @@ export async function pollSource(ctx: PipelineContext, source: SourceConfig, sin
     ctx.now(),
   );
   await writeHealth(redis, keys, next);
+  if (ctx.onHealth) await ctx.onHealth(source, next);
 
   if (result.kind === 'error') log.warn({ errorClass: result.errorClass, status: result.status }, `poll failed: ${result.errorMessage ?? result.errorClass ?? 'error'}`);
   else log.info({ outcome: result.kind, items: result.itemCount, ...counts }, 'polled');

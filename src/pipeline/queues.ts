@@ -8,7 +8,7 @@ import { Queue, type ConnectionOptions, type DefaultJobOptions } from 'bullmq';
 import { keyPrefix } from '../store/redis.js';
 import type { Article } from '../types.js';
 
-export const QUEUE = { poll: 'poll', process: 'process' } as const;
+export const QUEUE = { poll: 'poll', process: 'process', notify: 'notify' } as const;
 
 export interface PollJobData {
   readonly sourceId: string;
@@ -20,6 +20,17 @@ export interface PollJobData {
 export interface ProcessJobData {
   readonly sourceId: string;
   readonly articles: readonly Article[];
+}
+
+/**
+ * One window of one subscription's stream to claim and deliver; the job id is the digest id, so
+ * every scheduler and instance that finds the window due adds the same job once.
+ */
+export interface NotifyJobData {
+  readonly subscriptionId: string;
+  readonly stream: 'digest' | 'alert' | 'admin';
+  /** Window end, ms. */
+  readonly endMs: number;
 }
 
 /** Articles per process job: one job per article would spend most of its time in queue overhead. */
@@ -40,6 +51,17 @@ export const PROCESS_JOB_OPTIONS: DefaultJobOptions = {
 };
 
 /**
+ * Delivery retries: exponential backoff from 5 s with jitter, 8 attempts (about 10 min in all);
+ * a digest still open after that is queued again by the notifier's minute check.
+ */
+export const NOTIFY_JOB_OPTIONS: DefaultJobOptions = {
+  attempts: 8,
+  backoff: { type: 'exponential', delay: 5_000, jitter: 0.5 },
+  removeOnComplete: { age: 7 * 86_400, count: 10_000 },
+  removeOnFail: { age: 7 * 86_400, count: 10_000 },
+};
+
+/**
  * A deterministic id for a batch (the same articles queued twice by a retried poll are one job);
  * BullMQ job ids may not contain ":".
  */
@@ -54,6 +76,7 @@ export function pollSchedulerId(sourceId: string): string {
 export interface Queues {
   readonly poll: Queue<PollJobData>;
   readonly process: Queue<ProcessJobData>;
+  readonly notify: Queue<NotifyJobData>;
   close(): Promise<void>;
 }
 
@@ -61,12 +84,14 @@ export function openQueues(connection: ConnectionOptions, prefix: string): Queue
   const opts = { connection, prefix: keyPrefix(prefix) };
   const poll = new Queue<PollJobData>(QUEUE.poll, { ...opts, defaultJobOptions: POLL_JOB_OPTIONS });
   const process = new Queue<ProcessJobData>(QUEUE.process, { ...opts, defaultJobOptions: PROCESS_JOB_OPTIONS });
+  const notify = new Queue<NotifyJobData>(QUEUE.notify, { ...opts, defaultJobOptions: NOTIFY_JOB_OPTIONS });
   let closing: Promise<void> | undefined;
   return {
     poll,
     process,
+    notify,
     close() {
-      closing ??= Promise.all([poll.close(), process.close()]).then(() => undefined);
+      closing ??= Promise.all([poll.close(), process.close(), notify.close()]).then(() => undefined);
       return closing;
     },
   };

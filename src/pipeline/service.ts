@@ -5,6 +5,9 @@
  *              trims the archive index hourly, and serves /healthz, /readyz and /metrics
  *   fetcher    runs poll jobs: fetch, parse, normalise, queue new articles
  *   processor  runs process jobs: dedupe, cluster, match, archive, hand off
+ *   notifier   runs notify jobs: claim a window, build the digest, deliver it to every channel
+ *              (the scheduler role also runs the digest schedules: node-cron per subscription
+ *              plus a check at start and every minute, see src/notify/scheduler.ts)
  *
  * Start: load config (a broken config refuses to start), connect Redis and warn if it is unsafe
  * for BullMQ, then start the roles. `reload()` loads the config again: a broken one is refused
@@ -27,11 +30,14 @@ import { checkRedisSafety, connectRedis, Keys, pingRedis, redisOptionsFromUrl } 
 import { assessHealth } from './source-health.js';
 import { buildRuntime, retentionSeconds, type PipelineContext, type Runtime } from './context.js';
 import type { IngestFn, LeadTokensFn, MatchFn } from './ports.js';
+import { makeOnPending, type AlertEnv } from '../notify/alert-window.js';
+import { startNotifyScheduler, type NotifyScheduler } from '../notify/scheduler.js';
+import { makeOnHealth, openChannelKit, startNotifier, type ChannelKit } from '../notify/worker.js';
 import { openQueues, type Queues } from './queues.js';
 import { syncPollSchedules } from './schedule-polls.js';
 import { startFetcher, startProcessor } from './workers.js';
 
-export const ROLES = ['scheduler', 'fetcher', 'processor'] as const;
+export const ROLES = ['scheduler', 'fetcher', 'processor', 'notifier'] as const;
 export type Role = (typeof ROLES)[number];
 
 export interface ServiceDeps {
@@ -60,6 +66,8 @@ export interface Service {
   readonly keys: Keys;
   readonly queues: Queues;
   readonly metrics: Metrics;
+  /** The notifier's scheduler (scheduler role only). */
+  readonly notifyScheduler: NotifyScheduler | undefined;
   readonly httpPort: number | undefined;
   reload(): Promise<{ ok: true } | { ok: false; problems: readonly string[] }>;
   close(): Promise<void>;
@@ -82,6 +90,8 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   const connection = redisOptionsFromUrl(settings.redis.url);
   const queues = openQueues(connection, settings.redis.prefix);
   const metrics = createMetrics();
+  const now = (): number => Date.now();
+  const alertEnv: AlertEnv = { redis, keys, queue: queues.notify, now };
   const ctx: PipelineContext = {
     redis,
     keys,
@@ -89,7 +99,9 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
     runtime: () => runtime,
     ingest: deps.ingest(() => runtime.config),
     leadTokens: deps.leadTokens,
-    now: () => Date.now(),
+    now,
+    onPending: makeOnPending(alertEnv, () => runtime),
+    onHealth: makeOnHealth({ ...alertEnv, log, config: () => runtime.config }),
   };
 
   const workers: Worker[] = [];
@@ -97,6 +109,8 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   const w = settings.workers;
   const workerOpts = { connection, prefix: settings.redis.prefix, lockDuration: w.lockDuration, stalledInterval: w.stalledInterval };
   const roles = new Set(opts.roles);
+  let notifyScheduler: NotifyScheduler | undefined;
+  let channels: ChannelKit | undefined;
 
   const syncSchedules = async (config: Config): Promise<void> => {
     const health = await readAllHealth(redis, keys, config.sources.map((s) => s.id));
@@ -127,6 +141,18 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
       timers.push(timer);
     }
   }
+  if (roles.has('scheduler')) {
+    notifyScheduler = startNotifyScheduler({ redis, keys, log, queue: queues.notify, config: () => runtime.config, now });
+  }
+  if (roles.has('notifier')) {
+    channels = openChannelKit(runtime.config);
+    workers.push(
+      startNotifier(
+        { redis, keys, log, channelDeps: channels.deps, ttlSeconds: retentionSeconds(runtime.config), now, config: () => runtime.config, alerts: alertEnv },
+        { ...workerOpts, concurrency: 2 },
+      ),
+    );
+  }
   if (roles.has('fetcher')) {
     const worker = startFetcher(ctx, queues, { ...workerOpts, concurrency: w.pollConcurrency });
     worker.on('completed', (job, result: { sourceId?: string; outcome?: string; errorClass?: string }) => {
@@ -146,7 +172,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   }
 
   metrics.addCollector('belwatch_queue_jobs', 'Jobs per queue and state', ['queue', 'state'], async (set) => {
-    for (const q of [queues.poll, queues.process]) {
+    for (const q of [queues.poll, queues.process, queues.notify]) {
       const counts = await q.getJobCounts('waiting', 'active', 'delayed', 'failed', 'prioritized');
       for (const [state, n] of Object.entries(counts)) set({ queue: q.name, state }, n);
     }
@@ -170,7 +196,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
       host: settings.server.host,
       port: settings.server.port,
       metrics,
-      dashboard: settings.server.adminToken ? createDashboard([queues.poll, queues.process], settings.server.adminToken) : undefined,
+      dashboard: settings.server.adminToken ? createDashboard([queues.poll, queues.process, queues.notify], settings.server.adminToken) : undefined,
       ready: async () => {
         try {
           await redis.ping();
@@ -186,6 +212,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
     closing ??= (async () => {
+      await notifyScheduler?.close();
       for (const t of timers) clearInterval(t);
       const grace = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), w.shutdownGrace).unref());
       const finished = await Promise.race([Promise.all(workers.map((wk) => wk.close())).then(() => 'done' as const), grace]);
@@ -194,6 +221,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
         await Promise.all(workers.map((wk) => wk.close(true)));
       }
       await queues.close();
+      await channels?.close();
       await http?.close();
       await redis.quit().catch(() => redis.disconnect());
     })();
@@ -207,12 +235,14 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
     keys,
     queues,
     metrics,
+    notifyScheduler,
     httpPort: http?.port,
     async reload() {
       try {
         const next = load();
         runtime = next;
         if (roles.has('scheduler')) await syncSchedules(next.config);
+        notifyScheduler?.reschedule(next.config);
         log.info('configuration reloaded');
         return { ok: true };
       } catch (e) {

@@ -35,7 +35,9 @@ export interface TempConfig {
 export function writeConfigDir(files: Partial<Record<string, string>>): TempConfig {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'belwatch-config-'));
   for (const [name, text] of Object.entries({ ...MINIMAL, ...files })) {
-    if (text !== undefined) writeFileSync(path.join(dir, name), text);
+    // A file channel's relative `dir: outbox` would write into the working directory (the repository):
+    // tests keep their outbox inside their own temporary folder.
+    if (text !== undefined) writeFileSync(path.join(dir, name), name === 'subscriptions.yaml' ? text.replace(/dir: outbox\b/g, `dir: ${path.join(dir, 'outbox')}`) : text);
   }
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }

@@ -1,0 +1,62 @@
+/**
+ * Instant alerts, batched: the first match (or admin event) of a quiet subscription opens a batch
+ * window of `batchWindow` (default 60 s) in Redis (`alert-open:<sub>:<stream>`, set once, expiring
+ * at the window's end); every match until then joins it. One notify job per window, with the
+ * window's deterministic digest id as job id and delayed to its end, so a burst is one message
+ * however many processors report matches.
+ *
+ * `onPending` (the pipeline's hook): `mode: instant` subscriptions alert on every match;
+ * `instantFor: high` digest subscriptions alert on matches of `priority: high` rules, copied into
+ * their own `alert-pending` set (the daily digest keeps the match too: an item is in exactly one
+ * digest and at most one alert).
+ */
+import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { SubscriptionConfig } from '../config/types.js';
+import type { PipelineContext, Runtime } from '../pipeline/context.js';
+import type { NotifyJobData } from '../pipeline/queues.js';
+import { pendingMember } from '../store/pending.js';
+import type { Keys } from '../store/redis.js';
+import type { Article } from '../types.js';
+import { makeStreamDigestId } from './claim-window.js';
+import { NotifyKeys, type Stream } from './keys.js';
+
+const OPEN = `
+local v = redis.call('GET', KEYS[1])
+if v and tonumber(v) > tonumber(ARGV[3]) then return v end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+return ARGV[1]
+`;
+
+export interface AlertEnv {
+  readonly redis: Redis;
+  readonly keys: Keys;
+  readonly queue: Queue<NotifyJobData>;
+  readonly now: () => number;
+}
+
+/** Opens (or joins) the batch window and queues its job; returns the window end (ms). */
+export async function scheduleAlert(env: AlertEnv, sub: Pick<SubscriptionConfig, 'id' | 'batchWindow'>, stream: Extract<Stream, 'alert' | 'admin'>): Promise<number> {
+  const now = env.now();
+  const batch = Math.max(1, sub.batchWindow);
+  const end = Number(await env.redis.eval(OPEN, 1, new NotifyKeys(env.keys).alertOpen(sub.id, stream), String(now + batch), String(batch), String(now)));
+  await env.queue.add('notify', { subscriptionId: sub.id, stream, endMs: end }, { jobId: makeStreamDigestId(sub.id, stream, end), delay: Math.max(0, end - now) });
+  return end;
+}
+
+export function makeOnPending(env: AlertEnv, runtime: () => Runtime): NonNullable<PipelineContext['onPending']> {
+  return async (subscriptionIds: readonly string[], ruleId: string, article: Article) => {
+    const config = runtime().config;
+    const high = config.rules.find((r) => r.id === ruleId)?.priority === 'high';
+    for (const id of subscriptionIds) {
+      const sub = config.subscriptions.find((s) => s.id === id);
+      if (!sub) continue;
+      if (sub.mode === 'instant') {
+        await scheduleAlert(env, sub, 'alert');
+      } else if (sub.instantFor === 'high' && high) {
+        await env.redis.zadd(new NotifyKeys(env.keys).alertPending(sub.id), 'NX', env.now(), pendingMember(ruleId, article.id));
+        await scheduleAlert(env, sub, 'alert');
+      }
+    }
+  };
+}

@@ -1,0 +1,41 @@
+/** The notifier's scheduler: one node-cron task per digest subscription, replaced on reload, gone on close. */
+import cron from 'node-cron';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/load.js';
+import { startNotifyScheduler } from '../../src/notify/scheduler.js';
+import type { TempConfig } from '../helpers/config-dir.js';
+import { openTestRedis, type TestRedis } from '../helpers/redis.js';
+import { openHarness, writeNotifyConfig, type NotifyHarness } from './setup.js';
+
+let t: TestRedis;
+let cfgs: TempConfig[] = [];
+let h: NotifyHarness;
+beforeEach(async () => {
+  t = await openTestRedis();
+});
+afterEach(async () => {
+  await h.close();
+  await t.cleanup();
+  for (const c of cfgs.splice(0)) c.cleanup();
+});
+
+const names = (): string[] => [...cron.getTasks().values()].map((task) => task.name).filter((n): n is string => !!n && n.startsWith('digest-')).sort();
+
+describe('startNotifyScheduler', () => {
+  it('schedules digest subscriptions, reschedules on reload and stops every task on close', async () => {
+    const one = writeNotifyConfig(t.prefix, `subscriptions:\n  - { id: daily, rules: ["*"], channels: [{ type: file }] }\n  - { id: desk, rules: ["*"], mode: instant, channels: [{ type: file }] }\n`);
+    const two = writeNotifyConfig(t.prefix, `subscriptions:\n  - { id: morning, rules: ["*"], channels: [{ type: file }] }\n  - { id: evening, rules: ["*"], schedule: { cron: "0 18 * * *", timezone: America/New_York }, channels: [{ type: file }] }\n`);
+    cfgs = [one, two];
+    h = openHarness(t.redis, t.keys, one.dir, t.prefix);
+    let config = h.config;
+    const scheduler = startNotifyScheduler({ ...h.env, queue: h.queue, config: () => config, checkEveryMs: 3_600_000 });
+    await scheduler.checkNow();
+    expect(names()).toEqual(['digest-daily']);
+    config = loadConfig(two.dir);
+    scheduler.reschedule(config);
+    expect(names()).toEqual(['digest-evening', 'digest-morning']);
+    await scheduler.close();
+    await scheduler.close();
+    expect(names()).toEqual([]);
+  });
+});

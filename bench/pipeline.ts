@@ -4,10 +4,13 @@
  * plus 1,000 generated ones, archived. Measured in the same run: BullMQ's no-op job throughput on
  * the same Redis (the floor any queue-based pipeline stands on), and a second cycle in which
  * every source answers 304. Prints articles/s, the ratio to the no-op baseline, cycle times and
- * peak RSS. Uses its own key prefix and deletes its keys afterwards.
+ * peak RSS per worker process. The pipeline runs as it is deployed: `--workers` processes of
+ * `belwatch run --role fetcher --role processor` (default 2, one per core; needs `npm run build`).
+ * Uses its own key prefix and deletes its keys afterwards.
  *
- *   npm run bench:pipeline [-- --sources 1000 --items 20 --rules 1000]
+ *   npm run bench:pipeline [-- --sources 1000 --items 20 --rules 1000 --workers 2]
  */
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -16,9 +19,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
-import { createLogger } from '../src/log.js';
-import { serviceDeps } from '../src/pipeline/adapters.js';
-import { startService } from '../src/pipeline/service.js';
+import { QUEUE, type PollJobData } from '../src/pipeline/queues.js';
 import { keyPrefix, redisOptionsFromUrl } from '../src/store/redis.js';
 
 const arg = (name: string, dflt: number): number => {
@@ -28,6 +29,8 @@ const arg = (name: string, dflt: number): number => {
 const SOURCES = arg('sources', 1000);
 const ITEMS = arg('items', 20);
 const RULES = arg('rules', 1000);
+/** Worker processes (`belwatch run --role fetcher --role processor`), as one would run on this 2-core machine. */
+const WORKERS = arg('workers', 2);
 const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 const prefix = `bwbench-${randomBytes(4).toString('hex')}`;
 
@@ -111,14 +114,33 @@ async function main(): Promise<void> {
   const redis = new Redis(REDIS_URL);
   try {
     const baseline = await noopBaseline(SOURCES * ITEMS, 16);
-    const service = await startService({ configDir: dir, roles: ['fetcher', 'processor'], log: createLogger({ level: 'error' }), deps: serviceDeps(), http: false });
+    const connection = redisOptionsFromUrl(REDIS_URL);
+    const pollQueue = new Queue<PollJobData>(QUEUE.poll, { connection, prefix: keyPrefix(prefix) });
+    const processQueue = new Queue(QUEUE.process, { connection, prefix: keyPrefix(prefix) });
+    const cli = path.resolve(import.meta.dirname, '../dist/cli/main.js');
+    const workers = Array.from({ length: WORKERS }, () =>
+      spawn(process.execPath, [...(process.env['BENCH_NODE_ARGS'] ?? '').split(' ').filter(Boolean), cli, 'run', '--role', 'fetcher', '--role', 'processor', '--config', dir], { stdio: ['ignore', 'ignore', 'inherit'] }),
+    );
+    const peakRss = new Map<number, number>();
+    const sampleRss = (): void => {
+      for (const w of workers) {
+        try {
+          const kb = Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${w.pid}/status`, 'utf8'))?.[1] ?? 0);
+          peakRss.set(w.pid ?? 0, Math.max(peakRss.get(w.pid ?? 0) ?? 0, kb));
+        } catch {
+          // exited
+        }
+      }
+    };
+    await new Promise((r) => setTimeout(r, 3000));
     const archiveKey = `${keyPrefix(prefix)}:archive:by-time`;
     const cycle = async (label: string, expectArchived: number): Promise<number> => {
       const t0 = performance.now();
-      await service.queues.poll.addBulk(Array.from({ length: SOURCES }, (_, i) => ({ name: 'poll', data: { sourceId: `s${i}`, force: true } })));
+      await pollQueue.addBulk(Array.from({ length: SOURCES }, (_, i) => ({ name: 'poll', data: { sourceId: `s${i}`, force: true } })));
       for (let spin = 0; spin < 36_000; spin++) {
-        const counts = await service.queues.poll.getJobCounts('waiting', 'active', 'delayed');
-        const pcounts = await service.queues.process.getJobCounts('waiting', 'active', 'delayed');
+        sampleRss();
+        const counts = await pollQueue.getJobCounts('waiting', 'active', 'delayed');
+        const pcounts = await processQueue.getJobCounts('waiting', 'active', 'delayed');
         const busy = Object.values(counts).reduce((a, b) => a + b, 0) + Object.values(pcounts).reduce((a, b) => a + b, 0);
         if (busy === 0 && (await redis.zcard(archiveKey)) >= expectArchived) break;
         await new Promise((r) => setTimeout(r, 50));
@@ -130,12 +152,15 @@ async function main(): Promise<void> {
     const full = await cycle(`full cycle (${SOURCES} sources x ${ITEMS} new items)`, SOURCES * ITEMS);
     const archived = await redis.zcard(archiveKey);
     const notModified = await cycle(`304-only cycle (${SOURCES} sources)`, archived);
-    await service.close();
+    sampleRss();
+    await Promise.all(workers.map((w) => new Promise((r) => (w.once('exit', r), w.kill('SIGTERM')))));
+    await pollQueue.close();
+    await processQueue.close();
     const articlesPerSec = archived / full;
-    const rssMb = process.resourceUsage().maxRSS / 1024;
+    const rssMb = Math.max(...peakRss.values()) / 1024;
     console.log(`articles archived: ${archived}`);
     console.log(`end-to-end: ${articlesPerSec.toFixed(0)} articles/s; BullMQ no-op baseline: ${baseline.toFixed(0)} jobs/s; ratio ${(articlesPerSec / baseline).toFixed(3)}`);
-    console.log(`full cycle ${full.toFixed(1)} s (target < 60 s); 304 cycle ${notModified.toFixed(1)} s (target < 10 s); peak RSS ${rssMb.toFixed(0)} MB (target < 400 MB)`);
+    console.log(`full cycle ${full.toFixed(1)} s (target < 60 s); 304 cycle ${notModified.toFixed(1)} s (target < 10 s); peak RSS ${rssMb.toFixed(0)} MB per worker process, ${WORKERS} processes (target < 400 MB)`);
   } finally {
     await deleteKeys(redis, `${keyPrefix(prefix)}*`);
     await redis.quit();

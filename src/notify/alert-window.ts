@@ -44,12 +44,32 @@ export async function scheduleAlert(env: AlertEnv, sub: Pick<SubscriptionConfig,
   return end;
 }
 
+interface Lookup {
+  readonly highRules: ReadonlySet<string>;
+  readonly subscriptions: ReadonlyMap<string, SubscriptionConfig>;
+}
+
+/** Per loaded config: this hook runs for every hand-off, so no scan over thousands of rules. */
+const lookups = new WeakMap<Runtime['config'], Lookup>();
+
+function lookupFor(config: Runtime['config']): Lookup {
+  let l = lookups.get(config);
+  if (!l) {
+    l = {
+      highRules: new Set(config.rules.filter((r) => r.priority === 'high').map((r) => r.id)),
+      subscriptions: new Map(config.subscriptions.map((s) => [s.id, s])),
+    };
+    lookups.set(config, l);
+  }
+  return l;
+}
+
 export function makeOnPending(env: AlertEnv, runtime: () => Runtime): NonNullable<PipelineContext['onPending']> {
   return async (subscriptionIds: readonly string[], ruleId: string, article: Article) => {
-    const config = runtime().config;
-    const high = config.rules.find((r) => r.id === ruleId)?.priority === 'high';
+    const lookup = lookupFor(runtime().config);
+    const high = lookup.highRules.has(ruleId);
     for (const id of subscriptionIds) {
-      const sub = config.subscriptions.find((s) => s.id === id);
+      const sub = lookup.subscriptions.get(id);
       if (!sub) continue;
       if (sub.mode === 'instant') {
         await scheduleAlert(env, sub, 'alert');

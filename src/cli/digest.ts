@@ -65,7 +65,7 @@ export function registerDigest(program: Command): void {
           else process.stdout.write(`${renderDigestText(digest)}\n(dry run: nothing moved or sent; HTML preview: ${file})\n`);
           return;
         }
-        const queues = openQueues(redisOptionsFromUrl(config.settings.redis.url), config.settings.redis.prefix);
+        const queues = openQueues(redisOptionsFromUrl(config.settings.redis.url), config.settings.redis.prefix, config.settings.delivery);
         const kit = openChannelKit(config);
         let retryError: string | undefined;
         let result;

@@ -172,6 +172,10 @@ export const settingsFileSchema = z.strictObject({
     })
     .default({ port: 8080, host: '0.0.0.0' }),
   retention: z.strictObject({ days: intLike(1, 3650).default(180) }).default({ days: 180 }),
+  /** Retries of a digest or alert delivery: exponential backoff with jitter from `backoff`, at most `attempts` tries. */
+  delivery: z
+    .strictObject({ attempts: intLike(1, 50).default(8), backoff: durationSchema.default(5_000) })
+    .default({ attempts: 8, backoff: 5_000 }),
   workers: z
     .strictObject({
       pollConcurrency: intLike(1, 256).default(8),

@@ -80,11 +80,17 @@ export interface Queues {
   close(): Promise<void>;
 }
 
-export function openQueues(connection: ConnectionOptions, prefix: string): Queues {
+/** Notify job options with the configured retry policy (`settings.delivery`). */
+export function notifyJobOptions(delivery?: { readonly attempts: number; readonly backoff: number }): DefaultJobOptions {
+  if (!delivery) return NOTIFY_JOB_OPTIONS;
+  return { ...NOTIFY_JOB_OPTIONS, attempts: delivery.attempts, backoff: { type: 'exponential', delay: delivery.backoff, jitter: 0.5 } };
+}
+
+export function openQueues(connection: ConnectionOptions, prefix: string, delivery?: { readonly attempts: number; readonly backoff: number }): Queues {
   const opts = { connection, prefix: keyPrefix(prefix) };
   const poll = new Queue<PollJobData>(QUEUE.poll, { ...opts, defaultJobOptions: POLL_JOB_OPTIONS });
   const process = new Queue<ProcessJobData>(QUEUE.process, { ...opts, defaultJobOptions: PROCESS_JOB_OPTIONS });
-  const notify = new Queue<NotifyJobData>(QUEUE.notify, { ...opts, defaultJobOptions: NOTIFY_JOB_OPTIONS });
+  const notify = new Queue<NotifyJobData>(QUEUE.notify, { ...opts, defaultJobOptions: notifyJobOptions(delivery) });
   let closing: Promise<void> | undefined;
   return {
     poll,

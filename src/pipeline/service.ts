@@ -88,7 +88,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
 
   const keys = new Keys(settings.redis.prefix);
   const connection = redisOptionsFromUrl(settings.redis.url);
-  const queues = openQueues(connection, settings.redis.prefix);
+  const queues = openQueues(connection, settings.redis.prefix, settings.delivery);
   const metrics = createMetrics();
   const now = (): number => Date.now();
   const alertEnv: AlertEnv = { redis, keys, queue: queues.notify, now };

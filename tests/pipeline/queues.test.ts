@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { NOTIFY_JOB_OPTIONS, notifyJobOptions, processJobId } from '../../src/pipeline/queues.js';
+import { writeConfigDir } from '../helpers/config-dir.js';
+import { loadConfig } from '../../src/config/load.js';
+
+describe('queue options', () => {
+  it('takes the delivery retry policy from settings.yaml', () => {
+    const tmp = writeConfigDir({ 'settings.yaml': 'delivery:\n  attempts: 3\n  backoff: 2s\n' });
+    try {
+      const { delivery } = loadConfig(tmp.dir, { env: {} }).settings;
+      expect(delivery).toEqual({ attempts: 3, backoff: 2000 });
+      expect(notifyJobOptions(delivery)).toMatchObject({ attempts: 3, backoff: { type: 'exponential', delay: 2000, jitter: 0.5 } });
+      expect(notifyJobOptions()).toBe(NOTIFY_JOB_OPTIONS);
+    } finally {
+      tmp.cleanup();
+    }
+  });
+
+  it('gives a batch of articles the same job id whenever it is queued, without ":"', () => {
+    const a = processJobId('edm', ['x:1', 'x:2']);
+    expect(a).toBe(processJobId('edm', ['x:1', 'x:2']));
+    expect(a).not.toBe(processJobId('edm', ['x:1']));
+    expect(a).not.toContain(':');
+  });
+});

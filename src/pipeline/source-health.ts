@@ -17,6 +17,8 @@
  * max(5 x its cadence, 12 h). Unhealthy sources keep being polled: never silently disabled.
  */
 
+import type { IngestOutcome } from './ports.js';
+
 export const FAILURES_UNHEALTHY = 3;
 const MAX_BACKOFF_MS = 6 * 3_600_000;
 const MAX_RETRY_AFTER_MS = 24 * 3_600_000;
@@ -43,19 +45,14 @@ export interface SourceHealth {
   readonly notModified: number;
 }
 
-export interface PollOutcome {
-  readonly kind: 'ok' | 'not-modified' | 'error';
-  readonly status?: number | undefined;
-  readonly errorClass?: string | undefined;
-  readonly errorMessage?: string | undefined;
+/** One poll's outcome as health sees it: ingestion's result plus what the pipeline counted. */
+export type PollOutcome = Pick<IngestOutcome, 'kind' | 'status' | 'errorClass' | 'errorMessage' | 'retryAfterMs' | 'freshForMs'> & {
   /** Items the feed or page listed (ok only). */
   readonly items?: number | undefined;
   readonly newItems?: number | undefined;
-  readonly retryAfterMs?: number | undefined;
-  readonly freshForMs?: number | undefined;
   /** False when this poll's items share none with the previous poll's (undefined: not comparable). */
   readonly overlapsPrevious?: boolean | undefined;
-}
+};
 
 export function emptyHealth(sourceId: string): SourceHealth {
   return {

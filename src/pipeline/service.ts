@@ -27,7 +27,7 @@ import { startHttpServer, type RunningServer } from '../server/http.js';
 import { trimArchive } from '../store/archive.js';
 import { readAllHealth } from '../store/health.js';
 import { checkRedisSafety, connectRedis, Keys, pingRedis, redisOptionsFromUrl } from '../store/redis.js';
-import { assessHealth } from './source-health.js';
+import { assessHealth, type SourceHealth } from './source-health.js';
 import { buildRuntime, retentionSeconds, type PipelineContext, type Runtime } from './context.js';
 import type { IngestFn, LeadTokensFn, MatchFn } from './ports.js';
 import { makeOnPending, type AlertEnv } from '../notify/alert-window.js';
@@ -177,17 +177,20 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
       for (const [state, n] of Object.entries(counts)) set({ queue: q.name, state }, n);
     }
   });
+  // The three health gauges are collected together on each scrape: share one read of the records.
+  let healthRead: Promise<SourceHealth[]> | undefined;
+  const readHealthOnce = (): Promise<SourceHealth[]> =>
+    (healthRead ??= readAllHealth(redis, keys, runtime.config.sources.map((s) => s.id)).finally(() => {
+      healthRead = undefined;
+    }));
   metrics.addCollector('belwatch_source_healthy', 'Whether each source is healthy (1) or not (0)', ['source'], async (set) => {
-    const all = await readAllHealth(redis, keys, runtime.config.sources.map((s) => s.id));
-    for (const h of all) set({ source: h.sourceId }, assessHealth(h, Date.now()).healthy ? 1 : 0);
+    for (const h of await readHealthOnce()) set({ source: h.sourceId }, assessHealth(h, Date.now()).healthy ? 1 : 0);
   });
   metrics.addCollector('belwatch_source_consecutive_failures', 'Consecutive failed polls per source', ['source'], async (set) => {
-    const all = await readAllHealth(redis, keys, runtime.config.sources.map((s) => s.id));
-    for (const h of all) set({ source: h.sourceId }, h.consecutiveFailures);
+    for (const h of await readHealthOnce()) set({ source: h.sourceId }, h.consecutiveFailures);
   });
   metrics.addCollector('belwatch_source_not_modified_ratio', 'Share of polls answered 304 Not Modified, per source', ['source'], async (set) => {
-    const all = await readAllHealth(redis, keys, runtime.config.sources.map((s) => s.id));
-    for (const h of all) if (h.polls > 0) set({ source: h.sourceId }, h.notModified / h.polls);
+    for (const h of await readHealthOnce()) if (h.polls > 0) set({ source: h.sourceId }, h.notModified / h.polls);
   });
 
   let http: RunningServer | undefined;

@@ -19,13 +19,7 @@ export interface ArchivedArticle {
   readonly matches: readonly RuleMatch[];
 }
 
-export async function archiveArticle(redis: Redis, keys: Keys, entry: ArchivedArticle, retentionS: number): Promise<void> {
-  const m = redis.multi();
-  queueArchiveWrites(m, keys, entry, retentionS);
-  await m.exec();
-}
-
-/** Adds the archive writes for one article to a MULTI or pipeline the caller executes. */
+/** Adds the archive writes for one article to a MULTI the caller executes (`commitArticle`). */
 export function queueArchiveWrites(m: ChainableCommander, keys: Keys, entry: ArchivedArticle, retentionS: number): void {
   const { article, firstSeen, clusterId, matches } = entry;
   m.set(keys.article(article.id), JSON.stringify({ article, firstSeen, clusterId }), 'EX', retentionS);

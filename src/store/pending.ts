@@ -23,14 +23,6 @@ export function parsePendingMember(member: string, score: number): PendingEntry 
   return { ruleId: member.slice(0, bar), articleId: member.slice(bar + 1), firstSeen: score };
 }
 
-/** Adds one hand-off to several subscriptions' pending sets (idempotent); the pipeline does this inside `commitArticle`. */
-export async function addPending(redis: Redis, keys: Keys, subscriptionIds: readonly string[], ruleId: string, articleId: string, firstSeen: number): Promise<void> {
-  if (subscriptionIds.length === 0) return;
-  const m = redis.multi();
-  for (const sub of subscriptionIds) m.zadd(keys.pending(sub), 'NX', firstSeen, pendingMember(ruleId, articleId));
-  await m.exec();
-}
-
 export async function listPending(redis: Redis, keys: Keys, subscriptionId: string): Promise<PendingEntry[]> {
   const raw = await redis.zrange(keys.pending(subscriptionId), 0, -1, 'WITHSCORES');
   const out: PendingEntry[] = [];

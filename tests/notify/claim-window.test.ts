@@ -2,7 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { claimWindow, makeStreamDigestId } from '../../src/notify/claim-window.js';
 import { NotifyKeys } from '../../src/notify/keys.js';
-import { addPending } from '../../src/store/pending.js';
+import { pendingMember } from '../../src/store/pending.js';
 import { openTestRedis, type TestRedis } from '../helpers/redis.js';
 
 let t: TestRedis;
@@ -18,7 +18,7 @@ const T0 = Date.parse('2026-11-26T05:00:00Z');
 const claim = (endMs: number) => claimWindow(t.redis, t.keys, { sub, stream: 'digest', endMs, firstStartMs: T0, nowMs: endMs, ttlSeconds: 600 });
 
 async function seed(n: number, from: number, stepMs: number): Promise<void> {
-  for (let i = 0; i < n; i++) await addPending(t.redis, t.keys, ['daily'], 'r', `a${i}`, from + i * stepMs);
+  for (let i = 0; i < n; i++) await t.redis.zadd(t.keys.pending('daily'), 'NX', from + i * stepMs, pendingMember('r', `a${i}`));
 }
 
 describe('claimWindow', () => {

@@ -11,8 +11,7 @@ import type { NotifyEnv } from '../../src/notify/notify-job.js';
 import { openChannelKit, type ChannelKit } from '../../src/notify/worker.js';
 import type { NotifyJobData } from '../../src/pipeline/queues.js';
 import { NOTIFY_JOB_OPTIONS, QUEUE } from '../../src/pipeline/queues.js';
-import { archiveArticle } from '../../src/store/archive.js';
-import { addPending } from '../../src/store/pending.js';
+import { commitArticle } from '../../src/pipeline/hand-off.js';
 import { keyPrefix, redisOptionsFromUrl, type Keys } from '../../src/store/redis.js';
 import type { Article } from '../../src/types.js';
 import type { Redis } from 'ioredis';
@@ -58,11 +57,10 @@ export function article(id: string, title: string, opts: { sourceId?: string; ur
   };
 }
 
-/** Archives the article as matching `ruleId` and hands it to the subscriptions, like processArticle. */
+/** Archives the article as matching `ruleId` and hands it to the subscriptions with processArticle's own last step. */
 export async function seedMatch(redis: Redis, keys: Keys, subs: readonly string[], ruleId: string, a: Article, firstSeen: number): Promise<void> {
-  await archiveArticle(redis, keys, { article: a, firstSeen, clusterId: a.id, matches: [{ ruleId, highlights: {}, terms: [] }] }, 3600);
   await redis.zadd(keys.cluster(a.id), 'NX', firstSeen, a.id);
-  await addPending(redis, keys, subs, ruleId, a.id, firstSeen);
+  await commitArticle(redis, keys, { article: a, firstSeen, clusterId: a.id, matches: [{ ruleId, highlights: {}, terms: [] }] }, new Map([[ruleId, subs]]), 3600);
 }
 
 export interface NotifyHarness {

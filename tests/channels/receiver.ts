@@ -10,6 +10,8 @@ export interface Received {
   readonly path: string;
   readonly headers: IncomingHttpHeaders;
   readonly body: string;
+  /** Epoch ms when the request body was complete. */
+  readonly at: number;
 }
 
 export interface Reply {
@@ -35,7 +37,7 @@ export async function startReceiver(): Promise<Receiver> {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      received.push({ path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+      received.push({ path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), at: Date.now() });
       const reply = queue.shift() ?? { status: 200, body: 'ok' };
       const answer = (): void => {
         res.writeHead(reply.status, { 'content-type': 'text/plain', ...reply.headers });

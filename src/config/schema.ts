@@ -184,7 +184,7 @@ export const settingsFileSchema = z.strictObject({
       lockDuration: durationSchema.default(60_000),
       /** How often workers look for jobs whose worker died (stalled jobs). */
       stalledInterval: durationSchema.default(30_000),
-      /** On SIGTERM, how long running jobs may take to finish before the process exits anyway. */
+      /** On SIGTERM, how long the shutdown may take: jobs still running near its end are handed back to their queues. */
       shutdownGrace: durationSchema.default(30_000),
     })
     .default({ pollConcurrency: 8, processConcurrency: 4, lockDuration: 60_000, stalledInterval: 30_000, shutdownGrace: 30_000 }),

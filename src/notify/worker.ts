@@ -14,6 +14,7 @@ import { describeError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { retentionSeconds, type PipelineContext } from '../pipeline/context.js';
 import { QUEUE, type NotifyJobData } from '../pipeline/queues.js';
+import { handBackOnShutdown } from '../pipeline/hand-back.js';
 import { assessHealth, type SourceHealth } from '../pipeline/source-health.js';
 import { createGuardedDispatcher } from '../sources/fetch/guarded-dispatcher.js';
 import { keyPrefix } from '../store/redis.js';
@@ -48,12 +49,14 @@ export interface NotifierWorkerOptions {
   readonly concurrency: number;
   readonly lockDuration: number;
   readonly stalledInterval: number;
+  /** Aborts when the shutdown grace period is over: a running job is handed back (see pipeline/hand-back.ts). */
+  readonly shutdown?: AbortSignal | undefined;
 }
 
 export function startNotifier(env: NotifyEnv, opts: NotifierWorkerOptions): Worker<NotifyJobData, NotifyResult> {
   const worker = new Worker<NotifyJobData, NotifyResult>(
     QUEUE.notify,
-    async (job, token) => {
+    handBackOnShutdown(opts.shutdown, async (job, token) => {
       try {
         return await runNotifyJob(env, job.data);
       } catch (e) {
@@ -65,7 +68,7 @@ export function startNotifier(env: NotifyEnv, opts: NotifierWorkerOptions): Work
         }
         throw e;
       }
-    },
+    }),
     {
       connection: opts.connection,
       prefix: keyPrefix(opts.prefix),

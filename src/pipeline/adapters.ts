@@ -28,8 +28,8 @@ export function compileMatcher(config: Config): MatchFn {
 
 /** Ingestion as the pipeline sees it; page-change sources list one item (the page) when fetched. */
 export function ingestWith(config: () => Config): IngestFn {
-  return async (source, state) => {
-    const r = await ingestSource(source, config().settings, state);
+  return async (source, state, signal) => {
+    const r = await ingestSource(source, config().settings, state, signal ? { signal } : {});
     const error = r.error;
     return {
       kind: r.status,

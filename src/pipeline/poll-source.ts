@@ -58,6 +58,8 @@ export interface PollOptions {
   readonly force?: boolean;
   /** Who polls (the job id): the same marker may take the source's poll lock again. */
   readonly marker?: string;
+  /** Aborted at shutdown: the fetch stops and nothing of this poll is recorded (the job runs again). */
+  readonly signal?: AbortSignal | undefined;
 }
 
 export async function pollSource(ctx: PipelineContext, source: SourceConfig, sink: ArticleSink, opts: PollOptions = {}): Promise<PollSummary> {
@@ -72,7 +74,8 @@ export async function pollSource(ctx: PipelineContext, source: SourceConfig, sin
   }
 
   const state = await readSourceState(redis, keys, source.id);
-  const result = await ctx.ingest(source, state);
+  const result = await ctx.ingest(source, state, opts.signal);
+  opts.signal?.throwIfAborted();
 
   let counts = ZERO;
   let overlapsPrevious: boolean | undefined;

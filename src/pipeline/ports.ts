@@ -22,7 +22,8 @@ export interface IngestOutcome {
   readonly freshForMs?: number | undefined;
 }
 
-export type IngestFn = (source: SourceConfig, state: SourceState) => Promise<IngestOutcome>;
+/** `signal` aborts the fetch (service shutdown); the outcome is then meaningless and must not be recorded. */
+export type IngestFn = (source: SourceConfig, state: SourceState, signal?: AbortSignal) => Promise<IngestOutcome>;
 export type MatchFn = (article: Article) => readonly RuleMatch[];
 /** The analysed tokens of an article's lead (title and first words), for near-duplicate signatures. */
 export type LeadTokensFn = (article: Article) => readonly string[];

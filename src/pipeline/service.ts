@@ -12,9 +12,10 @@
  * Start: load config (a broken config refuses to start), connect Redis and warn if it is unsafe
  * for BullMQ, then start the roles. `reload()` loads the config again: a broken one is refused
  * and the running one kept. `close()` stops in order — timers and schedules, workers (running
- * jobs get `shutdownGrace` to finish, then are left to stalled-job recovery), queues, HTTP, Redis —
+ * jobs get `shutdownGrace` to finish, then are handed back to their queues), queues, HTTP, Redis —
  * and can be called any number of times.
  */
+import { setMaxListeners } from 'node:events';
 import type { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { loadConfig } from '../config/load.js';
@@ -107,7 +108,10 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   const workers: Worker[] = [];
   const timers: NodeJS.Timeout[] = [];
   const w = settings.workers;
-  const workerOpts = { connection, prefix: settings.redis.prefix, lockDuration: w.lockDuration, stalledInterval: w.stalledInterval };
+  /** Aborted when the shutdown grace period is over: running jobs are handed back to their queues. */
+  const shutdown = new AbortController();
+  setMaxListeners(0, shutdown.signal); // one listener per running job
+  const workerOpts = { connection, prefix: settings.redis.prefix, lockDuration: w.lockDuration, stalledInterval: w.stalledInterval, shutdown: shutdown.signal };
   const roles = new Set(opts.roles);
   let notifyScheduler: NotifyScheduler | undefined;
   let channels: ChannelKit | undefined;
@@ -217,11 +221,16 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
     closing ??= (async () => {
       await notifyScheduler?.close();
       for (const t of timers) clearInterval(t);
-      const grace = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), w.shutdownGrace).unref());
-      const finished = await Promise.race([Promise.all(workers.map((wk) => wk.close())).then(() => 'done' as const), grace]);
-      if (finished === 'timeout') {
-        log.warn('shutdown grace period over: leaving running jobs to stalled-job recovery');
-        await Promise.all(workers.map((wk) => wk.close(true)));
+      const after = (ms: number) => new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), ms).unref());
+      const closed = Promise.all(workers.map((wk) => wk.close())).then(() => 'done' as const);
+      // The last part of the grace period (a quarter, at most 1 s) is kept for handing jobs back.
+      const reserve = Math.min(1000, Math.floor(w.shutdownGrace / 4));
+      if ((await Promise.race([closed, after(w.shutdownGrace - reserve)])) === 'timeout') {
+        // Running jobs are moved back to waiting (another process takes them at once) and their work aborted.
+        shutdown.abort();
+        const handedBack = await Promise.race([closed, after(reserve)]);
+        log.warn(handedBack === 'done' ? 'shutdown grace period over: running jobs handed back to their queues' : 'shutdown grace period over: some jobs did not hand back; left to stalled-job recovery');
+        if (handedBack === 'timeout') await Promise.all(workers.map((wk) => wk.close(true)));
       }
       await queues.close();
       await channels?.close();

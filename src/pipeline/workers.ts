@@ -6,6 +6,7 @@
  * its own claims and skips nothing.
  */
 import { Worker, type ConnectionOptions } from 'bullmq';
+import { handBackOnShutdown } from './hand-back.js';
 import { keyPrefix } from '../store/redis.js';
 import type { PipelineContext } from './context.js';
 import { pollSource } from './poll-source.js';
@@ -20,21 +21,23 @@ export interface WorkerOptions {
   readonly concurrency: number;
   readonly lockDuration: number;
   readonly stalledInterval: number;
+  /** Aborts when the shutdown grace period is over: running jobs are handed back (see hand-back.ts). */
+  readonly shutdown?: AbortSignal | undefined;
 }
 
 export function startFetcher(ctx: PipelineContext, queues: Queues, opts: WorkerOptions): Worker<PollJobData> {
   const sink = enqueueForProcessors(ctx, queues.process);
   const worker = new Worker<PollJobData>(
     QUEUE.poll,
-    async (job) => {
+    handBackOnShutdown(opts.shutdown, async (job, _token, signal) => {
       const source = ctx.runtime().config.sources.find((s) => s.id === job.data.sourceId);
       if (!source || !source.enabled) return { skipped: 'not configured' };
-      const summary = await pollSource(ctx, source, sink, { force: job.data.force === true, marker: job.id ?? 'poll' });
+      const summary = await pollSource(ctx, source, sink, { force: job.data.force === true, marker: job.id ?? 'poll', signal });
       if (summary.newIntervalMs !== undefined) {
         await upsertPollSchedule(queues.poll, source.id, summary.newIntervalMs);
       }
       return { sourceId: source.id, outcome: summary.outcome, errorClass: summary.errorClass, items: summary.items, new: summary.new };
-    },
+    }),
     workerSettings(opts),
   );
   worker.on('failed', (job, err) => ctx.log.warn({ queue: QUEUE.poll, job: job?.id, source: job?.data.sourceId }, `poll job failed: ${err.message}`));
@@ -45,7 +48,7 @@ export function startFetcher(ctx: PipelineContext, queues: Queues, opts: WorkerO
 export function startProcessor(ctx: PipelineContext, opts: WorkerOptions): Worker<ProcessJobData> {
   const worker = new Worker<ProcessJobData>(
     QUEUE.process,
-    async (job) => {
+    handBackOnShutdown(opts.shutdown, async (job) => {
       // A few articles of the batch at a time: the work is mostly Redis round trips.
       const results: ProcessResult[] = [];
       const articles = job.data.articles;
@@ -53,7 +56,7 @@ export function startProcessor(ctx: PipelineContext, opts: WorkerOptions): Worke
         results.push(...(await Promise.all(articles.slice(i, i + 4).map((a) => processArticle(ctx, a, job.id ?? a.id)))));
       }
       return results.map((r) => ({ status: r.status, matched: r.matched, handedOff: r.handedOff }));
-    },
+    }),
     workerSettings(opts),
   );
   worker.on('failed', (job, err) => ctx.log.warn({ queue: QUEUE.process, job: job?.id }, `process job failed: ${err.message}`));

@@ -68,7 +68,7 @@ async function crashLoop(step: FaultStep, rounds: number): Promise<StepCounts> {
     await seedMatch(t.redis, t.keys, ['crash'], 'sanctions', article(`r${round}`, `sanctions round ${round}`), endMs - 1000);
     await h.queue.add('notify', { subscriptionId: 'crash', stream: 'digest', endMs }, { jobId: id });
     const child = spawnBelwatch(['run', '--role', 'notifier', '--config', cfg.dir], { BELWATCH_FAULT: `${step}:1` });
-    const timer = setTimeout(() => child.proc.kill('SIGKILL'), 20_000);
+    const timer = setTimeout(() => child.proc.kill('SIGKILL'), 90_000); // a fallback only: the fault hook kills it
     await child.exited();
     clearTimeout(timer);
     if (child.proc.signalCode === 'SIGKILL') counts.killed++;

@@ -112,12 +112,12 @@ export async function startFeedFarm(opts: FarmOptions): Promise<FeedFarm> {
   };
   const itemUrl = (i: number, seq: number): string => `https://outlet${i}.example/news/${seq}`;
 
-  const feed = (i: number, count: number, now: number): string => {
+  const feed = (i: number, count: number, now: number, record = true): string => {
     const items: string[] = [];
     for (let seq = count - 1; seq >= Math.max(0, count - window); seq--) {
       const url = itemUrl(i, seq);
       const t = text(i, seq);
-      if (!served.has(url)) served.set(url, { source: i, seq, url, title: t.title, firstServed: now });
+      if (record && !served.has(url)) served.set(url, { source: i, seq, url, title: t.title, firstServed: now });
       const pub = new Date(start + offset(i) + (seq - initial) * every).toUTCString();
       items.push(`<item><title>${xml(t.title)}</title><link>${url}</link><guid isPermaLink="true">${url}</guid><pubDate>${pub}</pubDate><description>${xml(t.description)}</description></item>`);
     }
@@ -163,7 +163,7 @@ export async function startFeedFarm(opts: FarmOptions): Promise<FeedFarm> {
       }
       case 'drip': {
         res.writeHead(200, { 'content-type': 'application/rss+xml' });
-        const body = feed(i, 1, Date.now());
+        const body = feed(i, 1, Date.now(), false); // never completes: nothing counts as served
         let k = 0;
         const drip = (): void => {
           if (res.destroyed || k >= body.length) return void res.end();

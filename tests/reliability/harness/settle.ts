@@ -42,9 +42,14 @@ async function account(w: World, channels: typeof DEFAULT_CHANNEL_RULES): Promis
 export async function settle(w: World, ms: number, channels = DEFAULT_CHANNEL_RULES): Promise<Settled> {
   w.farm.freeze();
   let last: Omit<Settled, 'complete'> | undefined;
+  const t0 = Date.now();
+  const debug = process.env['BELWATCH_RELIABILITY_DEBUG'] === '1';
   const complete = await waitFor(async () => {
-    if ((await w.pipelineBacklog()) > 0) return false;
+    const backlog = await w.pipelineBacklog();
+    if (debug) console.log(`settle +${Date.now() - t0} ms: backlog ${backlog}, archived ${await w.archivedCount()}, served ${w.farm.served.size}`);
+    if (backlog > 0) return false;
     last = await account(w, channels);
+    if (debug) console.log(`settle +${Date.now() - t0} ms: lost articles ${last.lostArticles.length}, lost stories ${last.tallies.map((t) => `${t.channel} ${t.lost}/${t.expected}`).join(', ')}`);
     return last.lostArticles.length === 0 && last.tallies.every((t) => t.lost === 0);
   }, ms);
   last = await account(w, channels);

@@ -110,7 +110,7 @@ export interface World {
   start(roles: readonly Role[], opts?: { env?: NodeJS.ProcessEnv; label?: string; nodeArgs?: readonly string[] }): Proc;
   /** Archived article ids. */
   archivedCount(): Promise<number>;
-  /** Jobs waiting or running in the poll and process queues (and process jobs delayed for a retry). */
+  /** Articles still on their way: process jobs waiting, running or delayed for a retry (polls never stop, so they do not count). */
   pipelineBacklog(): Promise<number>;
   close(): Promise<void>;
 }
@@ -202,7 +202,7 @@ ${opts.settings ?? ''}`,
     return proc;
   };
 
-  const queues = [QUEUE.poll, QUEUE.process].map((q) => new Queue(q, { connection: redis, prefix: keyPrefix(prefix) }));
+  const processQueue = new Queue(QUEUE.process, { connection: redis, prefix: keyPrefix(prefix) });
 
   return {
     name,
@@ -221,17 +221,12 @@ ${opts.settings ?? ''}`,
     start,
     archivedCount: () => redis.zcard(keys.archiveByTime()),
     async pipelineBacklog() {
-      let n = 0;
-      for (const q of queues) {
-        // the poll queue's job schedulers always keep one delayed job per source: not a backlog
-        const c = await q.getJobCounts('waiting', 'active', 'prioritized', ...(q.name === QUEUE.process ? (['delayed'] as const) : []));
-        n += Object.values(c).reduce((a, b) => a + b, 0);
-      }
-      return n;
+      const c = await processQueue.getJobCounts('waiting', 'active', 'prioritized', 'delayed');
+      return Object.values(c).reduce((a, b) => a + b, 0);
     },
     async close() {
       await Promise.all(procs.map((p) => p.stop('SIGTERM', 10_000)));
-      for (const q of queues) await q.close().catch(() => undefined);
+      await processQueue.close().catch(() => undefined);
       redis.disconnect();
       await Promise.all([farm.close(), webhook.close(), slack.close(), mail.close()]);
       await redisServer.cleanup();

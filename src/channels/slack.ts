@@ -32,7 +32,8 @@ export class SlackRateLimiter {
 
   constructor(
     readonly intervalMs = 1000,
-    private readonly now: () => number = Date.now,
+    /** Monotonic by default: pacing must not wait an hour because the wall clock stepped back. */
+    private readonly now: () => number = () => performance.now(),
     private readonly sleep: Sleep = realSleep,
   ) {}
 

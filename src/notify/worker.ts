@@ -31,11 +31,12 @@ export interface ChannelKit {
 }
 
 /** The channel senders' shared pieces for one process, from the config at start. */
-export function openChannelKit(config: Config): ChannelKit {
+/** `now`: the service clock (Redis time), for webhook timestamps that receivers check for freshness. */
+export function openChannelKit(config: Config, now?: () => number): ChannelKit {
   const email = new EmailTransports(config.settings.smtp);
   const dispatcher = createGuardedDispatcher(config.settings);
   return {
-    deps: { email, slackLimiter: new SlackRateLimiter(), dispatcher, timeoutMs: config.settings.http.timeout, baseDir: process.cwd(), from: config.settings.smtp.from },
+    deps: { email, slackLimiter: new SlackRateLimiter(), dispatcher, timeoutMs: config.settings.http.timeout, baseDir: process.cwd(), from: config.settings.smtp.from, now },
     async close() {
       email.close();
       await dispatcher.close().catch(() => undefined);

@@ -21,6 +21,23 @@ export async function upsertPollSchedule(queue: Queue<PollJobData>, sourceId: st
   await queue.upsertJobScheduler(pollSchedulerId(sourceId), { every, offset: pollOffset(sourceId, every) }, { name: 'poll', data: { sourceId } });
 }
 
+/**
+ * Removes every poll scheduler (and its waiting repetition), for `syncPollSchedules` to add them
+ * again on a fresh timeline: BullMQ times the next repetition from the previous one, so after a
+ * wall-clock step back they would all wait out the step (see clock-jumps.ts).
+ */
+export async function removePollSchedules(queue: Queue<PollJobData>): Promise<number> {
+  let removed = 0;
+  for (const s of await queue.getJobSchedulers(0, -1)) {
+    const id = s.id ?? s.key;
+    if (id.startsWith('poll-')) {
+      await queue.removeJobScheduler(id);
+      removed++;
+    }
+  }
+  return removed;
+}
+
 export async function syncPollSchedules(
   queue: Queue<PollJobData>,
   config: Config,

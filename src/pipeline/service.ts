@@ -27,6 +27,8 @@ import { createMetrics, type Metrics } from '../server/metrics.js';
 import { startHttpServer, type RunningServer } from '../server/http.js';
 import { trimArchive } from '../store/archive.js';
 import { readAllHealth } from '../store/health.js';
+import { startRedisClock } from '../store/clock.js';
+import { watchClockJumps, type ClockJumpWatch } from './clock-jumps.js';
 import { checkRedisSafety, connectRedis, Keys, pingRedis, redisOptionsFromUrl } from '../store/redis.js';
 import { assessHealth, type SourceHealth } from './source-health.js';
 import { buildRuntime, retentionSeconds, type PipelineContext, type Runtime } from './context.js';
@@ -35,7 +37,7 @@ import { makeOnPending, type AlertEnv } from '../notify/alert-window.js';
 import { startNotifyScheduler, type NotifyScheduler } from '../notify/scheduler.js';
 import { makeOnHealth, openChannelKit, startNotifier, type ChannelKit } from '../notify/worker.js';
 import { openQueues, type Queues } from './queues.js';
-import { syncPollSchedules } from './schedule-polls.js';
+import { removePollSchedules, syncPollSchedules } from './schedule-polls.js';
 import { startFetcher, startProcessor } from './workers.js';
 
 export const ROLES = ['scheduler', 'fetcher', 'processor', 'notifier'] as const;
@@ -91,7 +93,9 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   const connection = redisOptionsFromUrl(settings.redis.url);
   const queues = openQueues(connection, settings.redis.prefix, settings.delivery);
   const metrics = createMetrics();
-  const now = (): number => Date.now();
+  // Redis's clock, carried on this process's monotonic clock: wall-clock jumps here change nothing.
+  const clock = await startRedisClock(redis, log);
+  const now = (): number => clock.now();
   const alertEnv: AlertEnv = { redis, keys, queue: queues.notify, now };
   const ctx: PipelineContext = {
     redis,
@@ -115,6 +119,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   const roles = new Set(opts.roles);
   let notifyScheduler: NotifyScheduler | undefined;
   let channels: ChannelKit | undefined;
+  let jumpWatch: ClockJumpWatch | undefined;
 
   const syncSchedules = async (config: Config): Promise<void> => {
     const health = await readAllHealth(redis, keys, config.sources.map((s) => s.id));
@@ -131,7 +136,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   if (roles.has('scheduler')) {
     await syncSchedules(runtime.config);
     const trim = (): void => {
-      trimArchive(redis, keys, retentionSeconds(runtime.config)).catch((e: unknown) => log.warn(`archive trim failed: ${describeError(e)}`));
+      trimArchive(redis, keys, retentionSeconds(runtime.config), now()).catch((e: unknown) => log.warn(`archive trim failed: ${describeError(e)}`));
     };
     trim();
     const t = setInterval(trim, 3_600_000);
@@ -144,12 +149,24 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
       timer.unref();
       timers.push(timer);
     }
+    jumpWatch = watchClockJumps({
+      redis,
+      lockKey: keys.clockJump(),
+      queues: [queues.poll, queues.process, queues.notify],
+      log,
+      now,
+      resetSchedules: async () => {
+        await removePollSchedules(queues.poll);
+        await syncSchedules(runtime.config);
+        notifyScheduler?.reschedule(runtime.config); // node-cron's next tick was timed on the old clock
+      },
+    });
   }
   if (roles.has('scheduler')) {
     notifyScheduler = startNotifyScheduler({ redis, keys, log, queue: queues.notify, config: () => runtime.config, now });
   }
   if (roles.has('notifier')) {
-    channels = openChannelKit(runtime.config);
+    channels = openChannelKit(runtime.config, now);
     workers.push(
       startNotifier(
         { redis, keys, log, channelDeps: channels.deps, ttlSeconds: retentionSeconds(runtime.config), now, config: () => runtime.config, alerts: alertEnv },
@@ -188,7 +205,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
       healthRead = undefined;
     }));
   metrics.addCollector('belwatch_source_healthy', 'Whether each source is healthy (1) or not (0)', ['source'], async (set) => {
-    for (const h of await readHealthOnce()) set({ source: h.sourceId }, assessHealth(h, Date.now()).healthy ? 1 : 0);
+    for (const h of await readHealthOnce()) set({ source: h.sourceId }, assessHealth(h, now()).healthy ? 1 : 0);
   });
   metrics.addCollector('belwatch_source_consecutive_failures', 'Consecutive failed polls per source', ['source'], async (set) => {
     for (const h of await readHealthOnce()) set({ source: h.sourceId }, h.consecutiveFailures);
@@ -221,6 +238,8 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
     closing ??= (async () => {
       await notifyScheduler?.close();
       for (const t of timers) clearInterval(t);
+      clock.close();
+      jumpWatch?.close();
       const after = (ms: number) => new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), ms).unref());
       const closed = Promise.all(workers.map((wk) => wk.close())).then(() => 'done' as const);
       // The last part of the grace period (a quarter, at most 1 s) is kept for handing jobs back.

@@ -75,6 +75,10 @@ export class Keys {
   lastItems(sourceId: string): string {
     return `${this.base}:last-items:${sourceId}`;
   }
+  /** Taken once per wall-clock jump by the process that re-times delayed jobs (pipeline/clock-jumps.ts). */
+  clockJump(): string {
+    return `${this.base}:clock-jump`;
+  }
   pending(subscriptionId: string): string {
     return `${this.base}:pending:${subscriptionId}`;
   }

@@ -56,6 +56,8 @@ export interface FeedFarm {
   /** Request times per outlet. */
   readonly requests: Map<number, number[]>;
   acceptedSockets(): number;
+  /** Items published so far by the healthy outlets (served or not: a feed shows only its newest `window`). */
+  publishedTotal(): number;
   /** Stops publishing: feeds keep what they have. */
   freeze(): void;
   resume(): void;
@@ -218,6 +220,11 @@ export async function startFeedFarm(opts: FarmOptions): Promise<FeedFarm> {
     served,
     requests,
     acceptedSockets: () => accepted,
+    publishedTotal: () => {
+      let n = 0;
+      for (let i = 0; i < opts.sources; i++) if (behaviour(i) === 'healthy') n += published(i, Date.now());
+      return n;
+    },
     freeze() {
       frozenAt ??= Date.now();
     },

@@ -10,7 +10,7 @@
  * yellow background, which degrades to bold where backgrounds are stripped.
  */
 import type { Digest, DigestEntry, DigestGroup } from './model.js';
-import { cleanLine, formatDateTime, formatDay, formatWindow, markHighlights, renderSubject } from './format.js';
+import { cleanLine, foldSpaces, formatDateTime, formatDay, formatWindow, markHighlights, renderSubject } from './format.js';
 import { toSafeUrl } from './build.js';
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
@@ -30,7 +30,7 @@ function link(url: string | null, label: string, style: string): string {
 }
 
 function renderEntry(e: DigestEntry, timeZone: string): string {
-  const title = markHighlights(e.title, e.titleHighlights, escapeHtml, HIT).replace(/\s+/g, ' ');
+  const title = foldSpaces(markHighlights(e.title, e.titleHighlights, escapeHtml, HIT));
   const when = `${formatDateTime(e.published, timeZone)}${e.publishedEstimated ? ' (date estimated)' : ''}`;
   const snippet = e.snippet.text
     ? `<p style="margin:6px 0 0 0;${FONT}font-size:14px;line-height:21px;color:#374151;">${e.snippet.cutStart ? '…' : ''}${markHighlights(e.snippet.text, e.snippet.highlights, escapeHtml, HIT)}${e.snippet.cutEnd ? '…' : ''}</p>`

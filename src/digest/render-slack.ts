@@ -18,7 +18,7 @@
  * mention a user, or forge a `<url|label>` link. Only http(s) URLs become links.
  */
 import type { Digest, DigestEntry } from './model.js';
-import { cleanLine, formatDateTime, formatWindow, markHighlights, renderSubject, shorten } from './format.js';
+import { cleanLine, foldSpaces, formatDateTime, formatWindow, markHighlights, renderSubject, shorten } from './format.js';
 
 export const MAX_BLOCKS = 50;
 export const MAX_TEXT = 3000;
@@ -57,11 +57,11 @@ function slackLink(url: string | null, label: string): string {
 function renderEntryBlocks(e: DigestEntry, timeZone: string): SlackBlock[] {
   const shown =
     cleanLine(e.title).length <= MAX_TITLE
-      ? markHighlights(e.title, e.titleHighlights, escapeSlack, bold).replace(/\s+/g, ' ').trim()
+      ? foldSpaces(markHighlights(e.title, e.titleHighlights, escapeSlack, bold)).trim()
       : escapeSlack(shorten(cleanLine(e.title), MAX_TITLE));
   let snippet = '';
   if (e.snippet.text) {
-    const body = markHighlights(e.snippet.text, e.snippet.highlights, escapeSlack, bold).replace(/\s+/g, ' ');
+    const body = foldSpaces(markHighlights(e.snippet.text, e.snippet.highlights, escapeSlack, bold));
     snippet = `\n${e.snippet.cutStart ? '…' : ''}${body}${e.snippet.cutEnd ? '…' : ''}`;
   }
   let text = `${slackLink(e.url, shown)}${snippet}`;

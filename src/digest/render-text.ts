@@ -7,10 +7,10 @@
  * one-line field has its newlines folded. Links are printed only when they are http(s).
  */
 import type { Digest, DigestEntry } from './model.js';
-import { cleanLine, formatDateTime, formatWindow, markHighlights, renderSubject } from './format.js';
+import { cleanLine, foldSpaces, formatDateTime, formatWindow, markHighlights, renderSubject } from './format.js';
 
 const star = (s: string): string => `*${s}*`;
-const oneLine = (s: string): string => s.replace(/\s+/g, ' ');
+const oneLine = foldSpaces;
 
 function renderEntry(e: DigestEntry, timeZone: string): string[] {
   const lines = [`- ${oneLine(markHighlights(e.title, e.titleHighlights, (s) => s, star)).trim()}`];

@@ -1,5 +1,5 @@
 /**
- * A real HTTP server on 127.0.0.1, port 0, that plays Slack or a webhook receiver: it records every
+ * A real HTTP server on 127.0.0.1 (or another loopback address), port 0, that plays Slack or a webhook receiver: it records every
  * request and answers with the next scripted reply (then 200 "ok" once the script runs out).
  */
 import { createServer, type IncomingHttpHeaders } from 'node:http';
@@ -29,7 +29,7 @@ export interface Receiver {
   close(): Promise<void>;
 }
 
-export async function startReceiver(): Promise<Receiver> {
+export async function startReceiver(host = '127.0.0.1'): Promise<Receiver> {
   const received: Received[] = [];
   const queue: Reply[] = [];
   const timers = new Set<NodeJS.Timeout>();
@@ -49,10 +49,10 @@ export async function startReceiver(): Promise<Receiver> {
       } else answer();
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://${host}:${port}`,
     received,
     script: (...replies) => queue.push(...replies),
     close: () =>

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildDigest } from '../../src/digest/build.js';
-import { cleanText, renderSubject } from '../../src/digest/format.js';
+import { cleanLine, cleanText, foldSpaces, renderSubject } from '../../src/digest/format.js';
 import { escapeHtml, renderDigestHtml } from '../../src/digest/render-html.js';
 import { renderDigestText } from '../../src/digest/render-text.js';
 import { decodeWebhookSecret, renderWebhookBody, signWebhook } from '../../src/digest/render-webhook.js';
@@ -110,6 +110,20 @@ describe('renderDigestHtml', () => {
   it('escapes all five HTML specials', () => {
     expect(escapeHtml(`<a href="x" title='y'>&</a>`)).toBe('&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;&lt;/a&gt;');
     expect(cleanText('a\u0000b\u202ec\nd')).toBe('abc\nd');
+  });
+});
+
+describe('folding whitespace', () => {
+  it.each(['', 'a', ' ', '  ', 'a b', 'a  b', ' a\tb\n', 'a\r\n\r\nb', '\u00a0x\u2003 y\u3000', 'x \n y', '\n', 'tail  '])('folds %j as replace(/\\s+/g, " ") does', (text) => {
+    expect(foldSpaces(text)).toBe(text.replace(/\s+/g, ' '));
+  });
+
+  it('cleans a 1 MB title in linear time', () => {
+    const title = `Sanctions: ${'x < 1 & y > z '.repeat(80_000)}`;
+    const started = Date.now();
+    const line = cleanLine(`${title}\u202e\r\nBcc: a@b`);
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(line).toBe(`${title.trim()} Bcc: a@b`);
   });
 });
 

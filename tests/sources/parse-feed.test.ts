@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseSourceBytes, type ParsedSource } from '../../src/sources/parse-source.js';
+import { nestsDeeperThan } from '../../src/sources/parse/xml-salvage.js';
 import { fixture } from './http-test-server.js';
 
 const FETCHED = new Date('2025-01-15T12:00:00Z');
@@ -134,6 +135,42 @@ describe('hostile and broken feeds', () => {
   it('salvages unclosed tags', async () => {
     const r = await ok('<rss version="2.0"><channel><title>T</title><item><title>One</title><link>https://a.example/1</link></item><item><title>Two</ti');
     expect(r.articles.map((a) => [a.title, a.url])).toEqual([['One', 'https://a.example/1'], ['Two', null]]);
+  });
+
+  it('settles on a truncated document whose salvage is a lone comment (it used to hang the parser for good)', async () => {
+    // strict parsing fails, and the salvaged text has no root element: rss-parser's shared xml2js
+    // parser, marked ended by the failure, never called back on it
+    const truncated = '<!-- a comment -->\n<rss a0="0" a1="1" ';
+    for (let round = 0; round < 3; round++) {
+      const r = await Promise.race([parse(truncated), new Promise<'hung'>((resolve) => setTimeout(() => resolve('hung'), 2000))]);
+      expect(r).not.toBe('hung');
+      if (r === 'hung') return;
+      expect(r.ok === false && r.error.kind).toBe('parse-error');
+    }
+    const after = await ok('<rss version="2.0"><channel><title>t</title><item><title>x</title></item></channel></rss>');
+    expect(after.articles).toHaveLength(1);
+  });
+
+  it('refuses elements nested deeper than 2,000 levels before parsing, and still reads 1,500', async () => {
+    const nested = (depth: number): string => `<rss version="2.0"><channel><title>t</title><item><title>x</title><description>${'<div>'.repeat(depth)}deep${'</div>'.repeat(depth)}</description></item></channel></rss>`;
+    const started = Date.now();
+    const deep = await parse(nested(200_000));
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(deep.ok === false && deep.error.kind).toBe('parse-error');
+    expect(deep.ok === false && deep.error.message).toMatch(/nested deeper than 2000 levels/);
+    expect((await ok(nested(1500))).articles).toHaveLength(1);
+  });
+
+  it.each([
+    ['siblings', '<a><b/><c></c><d>x</d></a>', 2, false],
+    ['self-closing tags do not nest', `<a>${'<br/>'.repeat(50)}</a>`, 1, false],
+    ['unclosed tags count as open', `${'<p>'.repeat(5)}`, 4, true],
+    ['end tags close', `${'<i>'.repeat(4)}${'</i>'.repeat(4)}${'<i>'.repeat(4)}`, 4, false],
+    ['text, comments and declarations are not tags', '<?xml version="1.0"?><!DOCTYPE x><!-- <a><b><c> --><a>1 < 2 > 0</a>', 1, false],
+    ['HTML in CDATA is text', `<rss><channel>${`<item><description><![CDATA[${'<p>a<br>b<img src=x>'.repeat(100)}]]></description></item>`.repeat(30)}</channel></rss>`, 10, false],
+    ['an unterminated CDATA section ends the scan', `<a><![CDATA[${'<b>'.repeat(100)}`, 10, false],
+  ])('bounds the nesting depth: %s', (_label, text, max, deeper) => {
+    expect(nestsDeeperThan(text, max)).toBe(deeper);
   });
 
   it.each([

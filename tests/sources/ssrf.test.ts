@@ -2,17 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAddressPolicy } from '../../src/sources/fetch/address-policy.js';
 import { fetchUrl } from '../../src/sources/fetch/fetch-url.js';
 import { fakeLookup, startServer, testSettings, type TestServer } from './http-test-server.js';
+import { SSRF_LOOKUP, SSRF_SCHEMES, SSRF_VARIANTS } from './ssrf-variants.js';
 
 // Every name resolves only through this table; nothing here ever reaches real DNS or a non-loopback host.
-const lookup = fakeLookup({
-  'public.example': ['127.0.0.1'],
-  'metadata.example': ['169.254.169.254'],
-  'mixed.example': ['93.184.216.34', '127.0.0.1'],
-  'v6loop.example': ['::1'],
-  'mapped.example': ['::ffff:127.0.0.1'],
-  'intranet.example': ['10.1.2.3'],
-  localhost: ['127.0.0.1', '::1'],
-});
+const lookup = fakeLookup(SSRF_LOOKUP);
 
 let server: TestServer;
 beforeAll(async () => {
@@ -21,50 +14,8 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 describe('SSRF guard', () => {
-  const P = (): number => server.port;
   // [label, URL]: each must be refused before a byte is sent.
-  const variants: [string, () => string][] = [
-    ['loopback', () => `http://127.0.0.1:${P()}/`],
-    ['loopback short form 127.1', () => `http://127.1:${P()}/`],
-    ['loopback three-part 127.0.1', () => `http://127.0.1:${P()}/`],
-    ['loopback decimal', () => `http://2130706433:${P()}/`],
-    ['loopback hex', () => `http://0x7f000001:${P()}/`],
-    ['loopback dotted hex', () => `http://0x7f.0x0.0x0.0x1:${P()}/`],
-    ['loopback octal', () => `http://0177.0.0.1:${P()}/`],
-    ['loopback single octal', () => `http://017700000001:${P()}/`],
-    ['loopback trailing dot', () => `http://127.0.0.1.:${P()}/`],
-    ['other loopback 127.5.6.7', () => `http://127.5.6.7:${P()}/`],
-    ['localhost name', () => `http://localhost:${P()}/`],
-    ['IPv6 loopback', () => `http://[::1]:${P()}/`],
-    ['IPv4-mapped IPv6 dotted', () => `http://[::ffff:127.0.0.1]:${P()}/`],
-    ['IPv4-mapped IPv6 hex', () => `http://[::ffff:7f00:1]:${P()}/`],
-    ['IPv4-mapped IPv6 long form', () => `http://[0:0:0:0:0:ffff:127.0.0.1]:${P()}/`],
-    ['IPv4-mapped metadata', () => `http://[::ffff:169.254.169.254]/`],
-    ['IPv4-mapped RFC 1918', () => `http://[::ffff:10.0.0.1]/`],
-    ['NAT64 loopback', () => `http://[64:ff9b::7f00:1]/`],
-    ['6to4 loopback', () => `http://[2002:7f00:1::1]/`],
-    ['unspecified 0.0.0.0', () => `http://0.0.0.0:${P()}/`],
-    ['unspecified 0', () => `http://0:${P()}/`],
-    ['IPv6 unspecified', () => `http://[::]:${P()}/`],
-    ['RFC 1918 10/8', () => 'http://10.0.0.1/'],
-    ['RFC 1918 172.16/12', () => 'http://172.16.5.4/'],
-    ['RFC 1918 192.168/16', () => 'http://192.168.1.1/'],
-    ['CGNAT 100.64/10', () => 'http://100.64.0.1/'],
-    ['cloud metadata 169.254.169.254', () => 'http://169.254.169.254/latest/meta-data/'],
-    ['cloud metadata decimal', () => 'http://2852039166/'],
-    ['multicast', () => 'http://224.0.0.1/'],
-    ['broadcast', () => 'http://255.255.255.255/'],
-    ['benchmarking 198.18/15', () => 'http://198.18.0.1/'],
-    ['IPv6 ULA', () => 'http://[fd00::1]/'],
-    ['IPv6 link-local', () => 'http://[fe80::1]/'],
-    ['IPv6 multicast', () => 'http://[ff02::1]/'],
-    ['public-looking name resolving to 127.0.0.1', () => `http://public.example:${P()}/`],
-    ['name resolving to metadata', () => 'http://metadata.example/'],
-    ['name with one public and one loopback answer', () => `http://mixed.example:${P()}/`],
-    ['name resolving to ::1', () => `http://v6loop.example:${P()}/`],
-    ['name resolving to a mapped loopback', () => `http://mapped.example:${P()}/`],
-    ['name resolving to RFC 1918', () => 'http://intranet.example/'],
-  ];
+  const variants = SSRF_VARIANTS.map((v): [string, () => string] => [v.label, () => v.url(server.port)]);
 
   it.each(variants)('refuses %s before connecting', async (_label, url) => {
     const settings = testSettings({}, false);
@@ -77,14 +28,9 @@ describe('SSRF guard', () => {
     expect(server.connections()).toBe(before);
   });
 
-  it.each([
-    ['file:', 'file:///etc/passwd'],
-    ['gopher:', () => `gopher://127.0.0.1:${server.port}/_GET`],
-    ['ftp:', 'ftp://127.0.0.1/'],
-    ['data:', 'data:text/xml,<rss/>'],
-  ] as const)('refuses the %s scheme', async (_s, url) => {
+  it.each(SSRF_SCHEMES.map((v): [string, () => string] => [v.label, () => v.url(server.port)]))('refuses the %s scheme', async (_s, url) => {
     const before = server.connections();
-    const out = await fetchUrl(typeof url === 'string' ? url : url(), { settings: testSettings({}, true), lookup });
+    const out = await fetchUrl(url(), { settings: testSettings({}, true), lookup });
     expect(out.kind === 'error' && out.error.kind).toBe('blocked-address');
     expect(server.connections()).toBe(before);
   });

@@ -7,10 +7,12 @@
  * anything else is `not-a-feed`.
  * The DOCTYPE is always removed first (no entity declaration ever reaches the XML parser: XXE and
  * billion-laughs entities stay literal text); RSS elements under a namespace prefix are unprefixed
- * and an `rss`/`RDF` document without `<channel>` gets one. If strict parsing fails, the text is salvaged in
- * steps (`repairEntities`, then `reserialiseXml`) and parsed again; an Atom feed whose dates
- * rss-parser cannot handle is retried with those dates read raw. When every step fails the first
- * error is reported as `parse-error` with its line and column.
+ * and an `rss`/`RDF` document without `<channel>` gets one. Elements nested deeper than
+ * `MAX_NESTING` (2,000) levels are a `parse-error` before any parser runs. If strict parsing fails,
+ * the text is salvaged in steps (`repairEntities`, then `reserialiseXml`) and parsed again; an Atom
+ * feed whose dates rss-parser cannot handle is retried with those dates read raw. When every step
+ * fails the first error is reported as `parse-error` with its line and column. Every document gets
+ * a new rss-parser instance (`parserFor`).
  */
 import Parser from 'rss-parser';
 import { ParseError } from '../../errors.js';
@@ -18,20 +20,31 @@ import { textOf } from '../normalise/text.js';
 import { parseCdf } from './cdf.js';
 import { parseJsonFeed } from './json-feed.js';
 import type { ParsedFeed, RawItem } from './parsed-feed.js';
-import { ensureChannel, repairEntities, reserialiseXml, stripDoctype, unprefixRss } from './xml-salvage.js';
+import { ensureChannel, MAX_NESTING, nestsDeeperThan, repairEntities, reserialiseXml, stripDoctype, unprefixRss } from './xml-salvage.js';
 
 type Obj = Record<string, unknown>;
 
 // RSS needs only what rss-parser reads by default. Atom also needs its categories and its raw dates
 // (Atom 0.3 says issued/modified/created; the retry below renames the dates rss-parser's own Date
-// handling throws on). Two instances keep the common RSS path free of the extra fields.
-const rssParser = new Parser({ defaultRSS: 2, customFields: { feed: ['dc:language'], item: [] } });
-const atomParser = new Parser({
+// handling throws on). Two option sets keep the common RSS path free of the extra fields.
+const RSS_OPTIONS: Parser.ParserOptions<Obj, Obj> = { defaultRSS: 2, customFields: { feed: ['dc:language'], item: [] } };
+const ATOM_OPTIONS: Parser.ParserOptions<Obj, Obj> = {
   customFields: {
     feed: [],
     item: [['category', 'bwCategories', { keepArray: true }], ['bw-published', 'bwPublished'], ['bw-updated', 'bwUpdated'], 'updated', 'published', 'issued', 'modified', 'created'],
   },
-});
+};
+
+/**
+ * A new parser for every document. rss-parser keeps one xml2js parser per instance, and xml2js, after
+ * a document that failed, leaves that parser marked as ended: the next document without a root
+ * element (a salvaged truncated feed can be a lone comment) then never calls back, its promise never
+ * settles, and a poll waits forever (`belwatch parse` exited with status 13). An instance costs
+ * about 15 µs.
+ */
+function parserFor(root: string): Parser<Obj, Obj> {
+  return new Parser(root.toLowerCase() === 'feed' ? ATOM_OPTIONS : RSS_OPTIONS);
+}
 
 const FEED_ROOTS = /^(rss|feed|(?:[a-z]+:)?rdf)$/i;
 const LEADING = /^(?:\s+|<\?[\s\S]*?\?>|<!--[\s\S]*?-->)*<([A-Za-z_][\w:.-]*)/;
@@ -104,7 +117,7 @@ async function parseXml(text: string, root: string): Promise<ParsedFeed> {
     const variants = [(): string => candidate, (): string => candidate.replace(/<(\/?)(published|updated)\b/g, '<$1bw-$2')];
     for (const variant of variants) {
       try {
-        const feed = (await (root.toLowerCase() === 'feed' ? atomParser : rssParser).parseString(variant())) as unknown as Obj;
+        const feed = (await parserFor(root).parseString(variant())) as unknown as Obj;
         return toParsedFeed(feed, text, root);
       } catch (e) {
         if (e instanceof Error && NOT_RECOGNISED.test(e.message)) throw new ParseError('not-a-feed', `root element <${root}> is not a feed`);
@@ -143,6 +156,7 @@ export async function parseFeedText(decoded: string): Promise<ParsedFeed> {
   }
   if (root === undefined) throw new ParseError('not-a-feed', 'neither XML nor JSON');
   if (/^html$/i.test(root)) throw new ParseError('not-a-feed', 'an HTML page, not a feed');
+  if (nestsDeeperThan(xml, MAX_NESTING)) throw new ParseError('parse-error', `elements nested deeper than ${MAX_NESTING} levels`);
   if (/^channel$/i.test(root)) return parseCdf(xml);
   if (!FEED_ROOTS.test(root)) throw new ParseError('not-a-feed', `root element <${root}> is not a feed`);
   if (/^rss$/i.test(root) || /rdf$/i.test(root)) xml = ensureChannel(/rdf$/i.test(root) ? unprefixRss(xml) : xml);

@@ -1,5 +1,6 @@
 /**
- * The feed farm: one HTTP server on 127.0.0.1 (port 0) playing N outlets, each at `/feed/<i>`.
+ * The feed farm: one HTTP server on 127.0.0.1 (or `host`, another loopback address; port 0) playing
+ * N outlets, each at `/feed/<i>`.
  *
  * Healthy outlets publish steadily: item k of outlet i appears at `start + offset(i) + k × every`
  * (while the farm is not frozen) and the feed shows the newest `window` items, with an ETag that
@@ -8,9 +9,10 @@
  * from there, and "articles lost" compares the archive with every item ever served.
  *
  * Faulty outlets answer with one of the failure behaviours the fault scenarios need (timeouts, 500s,
- * resets, TLS-like garbage, 50 MB bodies, slow drips, redirect loops) or, for the fuzz scenario, a
- * body produced by a callback. Every request is counted per outlet with its time, and every accepted
- * socket is counted, so scenarios can assert "fetched once per interval" or "0 connections".
+ * resets, TLS-like garbage, 50 MB bodies, slow drips, redirect loops) or, for the hostile-input
+ * scenarios, a response produced by a callback (a mutated body, a redirect). Every request is
+ * counted per outlet with its time, and every accepted socket is counted, so scenarios can assert
+ * "fetched once per interval" or "0 connections".
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -33,9 +35,16 @@ export interface FarmOptions {
   readonly behaviour?: (source: number) => Behaviour;
   /** The text of item `seq` of outlet `source` (default: `defaultText`). */
   readonly text?: (source: number, seq: number) => ItemText;
-  /** For `custom` outlets: the response body and content type of the n-th request. */
-  readonly custom?: (source: number, n: number) => { body: string | Buffer; contentType: string };
+  /** For `custom` outlets: the response of the n-th request (status 200 and no other header unless given). */
+  readonly custom?: (source: number, n: number) => CustomResponse;
   readonly host?: string;
+}
+
+export interface CustomResponse {
+  readonly body: string | Buffer;
+  readonly contentType: string;
+  readonly status?: number;
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 export interface ServedItem {
@@ -181,8 +190,8 @@ export async function startFeedFarm(opts: FarmOptions): Promise<FeedFarm> {
       case 'custom': {
         const n = (customCount.get(i) ?? 0) + 1;
         customCount.set(i, n);
-        const { body, contentType } = opts.custom?.(i, n) ?? { body: '', contentType: 'text/plain' };
-        res.writeHead(200, { 'content-type': contentType }).end(body);
+        const { body, contentType, status, headers } = opts.custom?.(i, n) ?? { body: '', contentType: 'text/plain' };
+        res.writeHead(status ?? 200, { ...headers, 'content-type': contentType }).end(body);
         return;
       }
       case 'healthy':

@@ -46,10 +46,20 @@ export interface WorldOptions {
   readonly subscriptions?: (e: Endpoints) => string;
   /** Extra settings.yaml lines (e.g. a `workers:` block). */
   readonly settings?: string;
-  readonly logLevel?: 'warn' | 'info' | 'error';
+  readonly logLevel?: 'warn' | 'info' | 'error' | 'debug';
   /** CIDRs the fetcher may reach (default the farm's 127.0.0.1/32). */
   readonly allowPrivate?: readonly string[];
   readonly httpTimeout?: string;
+  /** Sources besides the farm's outlets (e.g. URLs the SSRF guard must refuse), polled at `interval`. */
+  readonly extraSources?: readonly ExtraSource[];
+  /** Extra environment for every process (on top of the secrets' variables). */
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+export interface ExtraSource {
+  readonly id: string;
+  readonly url: string;
+  readonly kind?: 'feed' | 'page-change';
 }
 
 export interface Proc {
@@ -126,11 +136,12 @@ export async function createWorld(opts: WorldOptions): Promise<World> {
   const redisServer = await privateRedis();
   await redisServer.start();
   const [farm, webhook, slack, mail] = await Promise.all([startFeedFarm(opts.farm), startReceiver(), startReceiver(), startMailSink()]);
-  const env = secretEnv(mail.port, slack.url);
+  const env = { ...secretEnv(mail.port, slack.url), ...opts.env };
   const interval = opts.interval ?? '2s';
 
   const sources = Array.from({ length: opts.farm.sources }, (_, i) => `  - { id: s${i}, name: Outlet ${i}, kind: feed, url: "${farm.url(i)}", interval: ${interval}, lang: en }\n`).join('');
-  writeFileSync(path.join(configDir, 'sources.yaml'), `sources:\n${sources}`);
+  const extra = (opts.extraSources ?? []).map((x) => `  - { id: ${x.id}, name: ${x.id}, kind: ${x.kind ?? 'feed'}, url: ${JSON.stringify(x.url)}, interval: ${interval}, lang: en }\n`).join('');
+  writeFileSync(path.join(configDir, 'sources.yaml'), `sources:\n${sources}${extra}`);
   writeFileSync(path.join(configDir, 'rules.yaml'), opts.rules ?? DEFAULT_RULES);
   const subs = (opts.subscriptions ?? defaultSubscriptions)({ webhookUrl: webhook.url, slackOrigin: slack.url });
   writeFileSync(path.join(configDir, 'subscriptions.yaml'), subs.replace(/dir: outbox\b/g, `dir: ${path.join(dir, 'outbox')}`));

@@ -84,8 +84,9 @@ async function runLoad(perRole: number): Promise<LoadFigures> {
   // the polls that follow, then stop publishing and let everything arrive
   await waitFor(() => Date.now() - t0 >= POLLS * INTERVAL_MS, POLLS * INTERVAL_MS + 1000);
   w.farm.freeze();
-  const served = w.farm.served.size;
-  await waitFor(async () => (await w.archivedCount()) >= served && (await w.pipelineBacklog()) === 0, 300_000);
+  // items published just before the freeze are first served by the next poll: wait for one, then for the archive
+  const frozenAt = Date.now();
+  await waitFor(async () => Date.now() - frozenAt > INTERVAL_MS && (await w.archivedCount()) >= w.farm.served.size && (await w.pipelineBacklog()) === 0, 300_000);
 
   const archive = await readArchive(w.redis, w.keys);
   const memAfter = Number(/used_memory:(\d+)/.exec(await w.redis.info('memory'))?.[1] ?? 0);

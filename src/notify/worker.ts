@@ -48,6 +48,8 @@ export interface NotifierWorkerOptions {
   readonly concurrency: number;
   readonly lockDuration: number;
   readonly stalledInterval: number;
+  /** The worker's `error` events (default: logged as errors). */
+  readonly onError?: ((err: Error, queue: string) => void) | undefined;
 }
 
 export function startNotifier(env: NotifyEnv, opts: NotifierWorkerOptions): Worker<NotifyJobData, NotifyResult> {
@@ -76,7 +78,8 @@ export function startNotifier(env: NotifyEnv, opts: NotifierWorkerOptions): Work
     },
   );
   worker.on('failed', (job, err) => env.log.warn({ queue: QUEUE.notify, job: job?.id, subscription: job?.data.subscriptionId }, `notify job failed: ${err.message}`));
-  worker.on('error', (err) => env.log.error({ queue: QUEUE.notify }, `worker error: ${err.message}`));
+  const onError = opts.onError;
+  worker.on('error', onError ? (err) => onError(err, QUEUE.notify) : (err) => env.log.error({ queue: QUEUE.notify }, `worker error: ${err.message}`));
   return worker;
 }
 

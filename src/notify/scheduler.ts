@@ -12,6 +12,8 @@
  * window open get one, and a digest still open (claimed, not finished) whose job failed for good or
  * vanished is queued again. `reschedule(config)` replaces the cron tasks (config reload);
  * `close()` stops them and the timer, and can be called twice. A failing check is logged, never thrown.
+ * Checks do not overlap: while Redis is unreachable a check waits for the reconnect, and a minute
+ * tick or cron tick that comes meanwhile is skipped rather than stacked behind it.
  */
 import type { Queue } from 'bullmq';
 import cron, { type ScheduledTask } from 'node-cron';
@@ -104,8 +106,7 @@ export function startNotifyScheduler(env: SchedulerEnv): NotifyScheduler {
     }
   };
 
-  const checkAll = async (): Promise<void> => {
-    if (closed) return;
+  const checkEvery = async (): Promise<void> => {
     for (const sub of env.config().subscriptions) {
       try {
         await checkOne(sub);
@@ -120,6 +121,16 @@ export function startNotifyScheduler(env: SchedulerEnv): NotifyScheduler {
     }
   };
 
+  // One check at a time: while Redis is away a check waits for the reconnect, and the minute
+  // timer and the cron ticks would otherwise stack up more of them behind it.
+  let running: Promise<void> | undefined;
+  const checkAll = (): Promise<void> => {
+    if (closed) return Promise.resolve();
+    running ??= checkEvery().finally(() => (running = undefined));
+    return running;
+  };
+  const scheduled = new Set<string>();
+
   const reschedule = (config: Config): void => {
     for (const t of tasks) void t.destroy();
     tasks = [];
@@ -129,7 +140,11 @@ export function startNotifyScheduler(env: SchedulerEnv): NotifyScheduler {
         sub.schedule.cron,
         () => {
           const current = env.config().subscriptions.find((s) => s.id === sub.id);
-          if (current) checkOne(current).catch((e: unknown) => log.warn({ subscription: sub.id }, `scheduled check failed: ${describeError(e)}`));
+          if (!current || scheduled.has(sub.id)) return;
+          scheduled.add(sub.id);
+          checkOne(current)
+            .catch((e: unknown) => log.warn({ subscription: sub.id }, `scheduled check failed: ${describeError(e)}`))
+            .finally(() => scheduled.delete(sub.id));
         },
         { timezone: sub.schedule.timezone, name: `digest-${sub.id}` },
       );
@@ -144,7 +159,11 @@ export function startNotifyScheduler(env: SchedulerEnv): NotifyScheduler {
   const first = checkAll();
 
   return {
-    checkNow: checkAll,
+    async checkNow() {
+      // a check already running may have read the state before the caller changed it
+      await running;
+      await checkAll();
+    },
     reschedule,
     async close() {
       if (closed) return;

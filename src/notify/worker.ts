@@ -52,6 +52,8 @@ export interface NotifierWorkerOptions {
   readonly stalledInterval: number;
   /** Aborts when the shutdown grace period is over: a running job is handed back (see pipeline/hand-back.ts). */
   readonly shutdown?: AbortSignal | undefined;
+  /** The worker's `error` events (default: logged as errors). */
+  readonly onError?: ((err: Error, queue: string) => void) | undefined;
 }
 
 export function startNotifier(env: NotifyEnv, opts: NotifierWorkerOptions): Worker<NotifyJobData, NotifyResult> {
@@ -80,7 +82,8 @@ export function startNotifier(env: NotifyEnv, opts: NotifierWorkerOptions): Work
     },
   );
   worker.on('failed', (job, err) => env.log.warn({ queue: QUEUE.notify, job: job?.id, subscription: job?.data.subscriptionId }, `notify job failed: ${err.message}`));
-  worker.on('error', (err) => env.log.error({ queue: QUEUE.notify }, `worker error: ${err.message}`));
+  const onError = opts.onError;
+  worker.on('error', onError ? (err) => onError(err, QUEUE.notify) : (err) => env.log.error({ queue: QUEUE.notify }, `worker error: ${err.message}`));
   return worker;
 }
 

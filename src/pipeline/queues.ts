@@ -86,11 +86,22 @@ export function notifyJobOptions(delivery?: { readonly attempts: number; readonl
   return { ...NOTIFY_JOB_OPTIONS, attempts: delivery.attempts, backoff: { type: 'exponential', delay: delivery.backoff, jitter: 0.5 } };
 }
 
-export function openQueues(connection: ConnectionOptions, prefix: string, delivery?: { readonly attempts: number; readonly backoff: number }): Queues {
+/**
+ * The three queues. `onError` gets each queue's `error` events (its connection's failures; the
+ * commands themselves wait for a reconnect): without a listener BullMQ prints every one with its
+ * stack on stderr, so they are dropped when no `onError` is given.
+ */
+export function openQueues(
+  connection: ConnectionOptions,
+  prefix: string,
+  delivery?: { readonly attempts: number; readonly backoff: number },
+  onError: (err: Error, queue: string) => void = () => undefined,
+): Queues {
   const opts = { connection, prefix: keyPrefix(prefix) };
   const poll = new Queue<PollJobData>(QUEUE.poll, { ...opts, defaultJobOptions: POLL_JOB_OPTIONS });
   const process = new Queue<ProcessJobData>(QUEUE.process, { ...opts, defaultJobOptions: PROCESS_JOB_OPTIONS });
   const notify = new Queue<NotifyJobData>(QUEUE.notify, { ...opts, defaultJobOptions: notifyJobOptions(delivery) });
+  for (const q of [poll, process, notify]) q.on('error', (err) => onError(err, q.name));
   let closing: Promise<void> | undefined;
   return {
     poll,

@@ -30,6 +30,7 @@ import { readAllHealth } from '../store/health.js';
 import { startRedisClock } from '../store/clock.js';
 import { watchClockJumps, type ClockJumpWatch } from './clock-jumps.js';
 import { checkRedisSafety, connectRedis, Keys, pingRedis, redisOptionsFromUrl } from '../store/redis.js';
+import { watchRedis } from '../store/redis-watch.js';
 import { assessHealth, type SourceHealth } from './source-health.js';
 import { buildRuntime, retentionSeconds, type PipelineContext, type Runtime } from './context.js';
 import type { IngestFn, LeadTokensFn, MatchFn } from './ports.js';
@@ -85,13 +86,15 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   let runtime = load();
   const settings = runtime.config.settings;
   const redis = connectRedis(settings.redis.url);
+  const watch = watchRedis(redis, log);
   await pingRedis(redis, settings.redis.url);
   const safety = await checkRedisSafety(redis);
   for (const w of safety.warnings) log.warn(w);
 
   const keys = new Keys(settings.redis.prefix);
   const connection = redisOptionsFromUrl(settings.redis.url);
-  const queues = openQueues(connection, settings.redis.prefix, settings.delivery);
+  const onError = (err: Error, queue: string): void => watch.report(err, queue);
+  const queues = openQueues(connection, settings.redis.prefix, settings.delivery, onError);
   const metrics = createMetrics();
   // Redis's clock, carried on this process's monotonic clock: wall-clock jumps here change nothing.
   const clock = await startRedisClock(redis, log);
@@ -115,7 +118,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   /** Aborted when the shutdown grace period is over: running jobs are handed back to their queues. */
   const shutdown = new AbortController();
   setMaxListeners(0, shutdown.signal); // one listener per running job
-  const workerOpts = { connection, prefix: settings.redis.prefix, lockDuration: w.lockDuration, stalledInterval: w.stalledInterval, shutdown: shutdown.signal };
+  const workerOpts = { connection, prefix: settings.redis.prefix, lockDuration: w.lockDuration, stalledInterval: w.stalledInterval, shutdown: shutdown.signal, onError };
   const roles = new Set(opts.roles);
   let notifyScheduler: NotifyScheduler | undefined;
   let channels: ChannelKit | undefined;
@@ -140,11 +143,20 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
     };
     trim();
     const t = setInterval(trim, 3_600_000);
-    // Schedules live in Redis: re-assert them now and then, so a Redis that lost its data
-    // (restarted without persistence) gets its polls back without a restart of belwatch.
-    const resync = setInterval(() => {
-      syncSchedules(runtime.config).catch((e: unknown) => log.warn(`schedule sync failed: ${describeError(e)}`));
-    }, 60_000);
+    // Schedules live in Redis: re-assert them now and then, and as soon as Redis is back after an
+    // outage, so a Redis that lost data (restarted without persistence, or SIGKILLed and short of
+    // its last second of AOF) gets its polls back without a restart of belwatch. One sync at a
+    // time: while Redis is away a sync waits, and the next ones would only pile up behind it.
+    let syncing = false;
+    const resyncNow = (): void => {
+      if (syncing) return;
+      syncing = true;
+      syncSchedules(runtime.config)
+        .catch((e: unknown) => log.warn(`schedule sync failed: ${describeError(e)}`))
+        .finally(() => (syncing = false));
+    };
+    watch.onRecovered(resyncNow);
+    const resync = setInterval(resyncNow, 60_000);
     for (const timer of [t, resync]) {
       timer.unref();
       timers.push(timer);
@@ -163,7 +175,9 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
     });
   }
   if (roles.has('scheduler')) {
-    notifyScheduler = startNotifyScheduler({ redis, keys, log, queue: queues.notify, config: () => runtime.config, now });
+    const scheduler = startNotifyScheduler({ redis, keys, log, queue: queues.notify, config: () => runtime.config, now });
+    watch.onRecovered(() => void scheduler.checkNow());
+    notifyScheduler = scheduler;
   }
   if (roles.has('notifier')) {
     channels = openChannelKit(runtime.config, now);
@@ -192,18 +206,23 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
     workers.push(worker);
   }
 
+  // The Redis-backed gauges are left out of a scrape while Redis is away (a command would wait for
+  // the reconnect and hold the scrape); the process's own metrics are still served.
+  const fromRedis = <T>(read: () => Promise<T>): Promise<T | undefined> => watch.ask(read).catch(() => undefined);
   metrics.addCollector('belwatch_queue_jobs', 'Jobs per queue and state', ['queue', 'state'], async (set) => {
     for (const q of [queues.poll, queues.process, queues.notify]) {
-      const counts = await q.getJobCounts('waiting', 'active', 'delayed', 'failed', 'prioritized');
-      for (const [state, n] of Object.entries(counts)) set({ queue: q.name, state }, n);
+      const counts = await fromRedis(() => q.getJobCounts('waiting', 'active', 'delayed', 'failed', 'prioritized'));
+      for (const [state, n] of Object.entries(counts ?? {})) set({ queue: q.name, state }, n);
     }
   });
   // The three health gauges are collected together on each scrape: share one read of the records.
   let healthRead: Promise<SourceHealth[]> | undefined;
   const readHealthOnce = (): Promise<SourceHealth[]> =>
-    (healthRead ??= readAllHealth(redis, keys, runtime.config.sources.map((s) => s.id)).finally(() => {
-      healthRead = undefined;
-    }));
+    (healthRead ??= fromRedis(() => readAllHealth(redis, keys, runtime.config.sources.map((s) => s.id)))
+      .then((rows) => rows ?? [])
+      .finally(() => {
+        healthRead = undefined;
+      }));
   metrics.addCollector('belwatch_source_healthy', 'Whether each source is healthy (1) or not (0)', ['source'], async (set) => {
     for (const h of await readHealthOnce()) set({ source: h.sourceId }, assessHealth(h, now()).healthy ? 1 : 0);
   });
@@ -223,7 +242,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
       dashboard: settings.server.adminToken ? createDashboard([queues.poll, queues.process, queues.notify], settings.server.adminToken) : undefined,
       ready: async () => {
         try {
-          await redis.ping();
+          await watch.ask(() => redis.ping());
           return { ok: true, detail: `ready (${runtime.config.sources.length} sources, ${runtime.config.rules.length} rules)` };
         } catch (e) {
           return { ok: false, detail: `Redis unreachable: ${describeError(e)}` };
@@ -254,6 +273,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
       await queues.close();
       await channels?.close();
       await http?.close();
+      watch.close();
       await redis.quit().catch(() => redis.disconnect());
     })();
     return closing;

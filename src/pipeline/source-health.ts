@@ -10,7 +10,8 @@
  *   - after a success whose Cache-Control/Expires says fresh for longer than the interval: not
  *     before it goes stale (capped at 6 h)
  * When a poll shares no item with the previous poll (both with at least 3), the feed may be
- * dropping items between polls: the interval is halved (not below 2 min) and that is recorded.
+ * dropping items between polls: that is recorded, and the interval is halved (not below 2 min; an
+ * interval already at or under 2 min is kept, never lengthened).
  *
  * `assessHealth` says whether a source is unhealthy and why: `FAILURES_UNHEALTHY` failures in a
  * row, a broken page selector, a feed answering 200 with no items, or quiet for longer than
@@ -103,6 +104,9 @@ export function recordPoll(prev: SourceHealth, outcome: PollOutcome, intervalMs:
     cadenceMs = cadenceMs === null ? gap : Math.round(0.7 * cadenceMs + 0.3 * gap);
   }
   const dropping = outcome.overlapsPrevious === false;
+  // Halved, but never below the floor — and never longer than it was: an interval already under
+  // the floor (a test feed polled every few seconds) stays as it is instead of growing to 2 min.
+  const shortened = Math.min(effectiveInterval, Math.max(Math.floor(effectiveInterval / 2), MIN_INTERVAL_MS));
   return {
     ...success,
     itemsSeen: prev.itemsSeen + newItems,
@@ -110,7 +114,7 @@ export function recordPoll(prev: SourceHealth, outcome: PollOutcome, intervalMs:
     lastNewItem: newItems > 0 ? now : prev.lastNewItem,
     cadenceMs,
     nextAllowedAt,
-    intervalMs: dropping ? Math.max(Math.floor(effectiveInterval / 2), MIN_INTERVAL_MS) : prev.intervalMs,
+    intervalMs: dropping && shortened < effectiveInterval ? shortened : prev.intervalMs,
     droppingSuspectedAt: dropping ? now : prev.droppingSuspectedAt,
   };
 }

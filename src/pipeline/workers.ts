@@ -23,6 +23,8 @@ export interface WorkerOptions {
   readonly stalledInterval: number;
   /** Aborts when the shutdown grace period is over: running jobs are handed back (see hand-back.ts). */
   readonly shutdown?: AbortSignal | undefined;
+  /** The worker's `error` events (default: logged as errors); the service hands them to its Redis watch. */
+  readonly onError?: ((err: Error, queue: string) => void) | undefined;
 }
 
 export function startFetcher(ctx: PipelineContext, queues: Queues, opts: WorkerOptions): Worker<PollJobData> {
@@ -41,7 +43,7 @@ export function startFetcher(ctx: PipelineContext, queues: Queues, opts: WorkerO
     workerSettings(opts),
   );
   worker.on('failed', (job, err) => ctx.log.warn({ queue: QUEUE.poll, job: job?.id, source: job?.data.sourceId }, `poll job failed: ${err.message}`));
-  worker.on('error', (err) => ctx.log.error({ queue: QUEUE.poll }, `worker error: ${err.message}`));
+  worker.on('error', errorHandler(ctx, QUEUE.poll, opts));
   return worker;
 }
 
@@ -60,8 +62,13 @@ export function startProcessor(ctx: PipelineContext, opts: WorkerOptions): Worke
     workerSettings(opts),
   );
   worker.on('failed', (job, err) => ctx.log.warn({ queue: QUEUE.process, job: job?.id }, `process job failed: ${err.message}`));
-  worker.on('error', (err) => ctx.log.error({ queue: QUEUE.process }, `worker error: ${err.message}`));
+  worker.on('error', errorHandler(ctx, QUEUE.process, opts));
   return worker;
+}
+
+function errorHandler(ctx: PipelineContext, queue: string, opts: WorkerOptions): (err: Error) => void {
+  const onError = opts.onError;
+  return onError ? (err) => onError(err, queue) : (err) => ctx.log.error({ queue }, `worker error: ${err.message}`);
 }
 
 function workerSettings(opts: WorkerOptions) {

@@ -84,13 +84,22 @@ export class Keys {
   }
 }
 
+/**
+ * Milliseconds before reconnect attempt `times`: 200 ms doubling, at most 2 s, so the service is
+ * back within about 2 s of Redis, however long it was away (an attempt is one cheap connect).
+ */
+export function reconnectDelay(times: number): number {
+  return Math.min(200 * 2 ** Math.min(times - 1, 6), 2_000);
+}
+
 export function connectRedis(url: string, opts: RedisOptions = {}): Redis {
   const redis = new Redis(url, {
-    // BullMQ workers need blocking commands that never time out on their own.
+    // Commands wait for a reconnect instead of failing (BullMQ needs that for its blocking
+    // commands, and a job then simply finishes once Redis is back).
     maxRetriesPerRequest: null,
     enableReadyCheck: true,
     lazyConnect: false,
-    retryStrategy: (times) => Math.min(200 * 2 ** Math.min(times, 6), 5_000),
+    retryStrategy: reconnectDelay,
     ...opts,
   });
   // Errors are reported by the callers that issue commands; an unhandled 'error' event would crash.
@@ -145,6 +154,6 @@ export function redisOptionsFromUrl(url: string): RedisOptions {
     ...(Number.isInteger(db) && db > 0 ? { db } : {}),
     ...(u.protocol === 'rediss:' ? { tls: {} } : {}),
     maxRetriesPerRequest: null,
-    retryStrategy: (times: number) => Math.min(200 * 2 ** Math.min(times, 6), 5_000),
+    retryStrategy: reconnectDelay,
   };
 }

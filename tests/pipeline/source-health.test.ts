@@ -71,6 +71,14 @@ describe('recordPoll', () => {
     expect(floor.intervalMs).toBe(2 * MIN);
   });
 
+  it('never lengthens an interval already under the floor when items seem dropped', () => {
+    const h = polls([{ kind: 'ok', items: 20, newItems: 20, overlapsPrevious: false }], 2000);
+    expect(h.intervalMs).toBeNull();
+    expect(h.droppingSuspectedAt).not.toBeNull();
+    const atFloor = recordPoll(emptyHealth('edm'), { kind: 'ok', items: 20, overlapsPrevious: false }, 2 * MIN, T0, mid);
+    expect(atFloor.intervalMs).toBeNull();
+  });
+
   it('counts 304s as successes', () => {
     const h = polls([{ kind: 'error' }, { kind: 'not-modified', status: 304 }]);
     expect(h.consecutiveFailures).toBe(0);

@@ -38,6 +38,17 @@ export interface EvalContext {
   exact(test: Extract<TokenTest, { exact: string }>): readonly number[] | undefined;
   /** The packed positions of each distinct article token that pattern `id` matches. */
   matching(id: number): readonly (readonly number[])[];
+  /** The fields an exact token occurs in, a bit per field (0 when it does not occur). */
+  exactFields(test: Extract<TokenTest, { exact: string }>): number;
+  /** The fields some token that pattern `id` matches occurs in. */
+  matchingFields(id: number): number;
+}
+
+/** The fields (a bit each) of a list of packed positions. */
+export function fieldsOfPositions(list: readonly number[] | undefined): number {
+  let fields = 0;
+  for (const packed of list ?? []) fields |= 1 << Math.floor(packed / FIELD_STRIDE);
+  return fields;
 }
 
 const NONE: readonly Occurrence[] = [];
@@ -90,12 +101,6 @@ function nearOccurrences(expr: Extract<Expr, { kind: 'near' }>, ctx: EvalContext
   return used.size > 0 ? [...used] : null;
 }
 
-function anyPositionIn(list: readonly number[] | undefined, fields: number): boolean {
-  if (!list) return false;
-  for (const packed of list) if ((fields & (1 << Math.floor(packed / FIELD_STRIDE))) !== 0) return true;
-  return false;
-}
-
 export type Check = (ctx: EvalContext) => boolean;
 
 /**
@@ -109,9 +114,9 @@ export function compileCheck(expr: Expr): Check {
       const { fields, tokens } = expr;
       const head = tokens[0];
       if (head && tokens.length === 1) {
-        if ('exact' in head) return (ctx) => anyPositionIn(ctx.exact(head), fields);
+        if ('exact' in head) return (ctx) => (ctx.exactFields(head) & fields) !== 0;
         const id = head.pattern;
-        return (ctx) => ctx.matching(id).some((list) => anyPositionIn(list, fields));
+        return (ctx) => (ctx.matchingFields(id) & fields) !== 0;
       }
       return (ctx) => textOccurrences(expr, ctx).length > 0;
     }

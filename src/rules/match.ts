@@ -12,7 +12,7 @@
  */
 import type { RuleMatch, Span, TextField } from '../types.js';
 import type { CompiledRule, CompiledRuleSet } from './compile.js';
-import { evaluate, FIELD_STRIDE, type AnalyzedArticle, type EvalContext, type Occurrence } from './evaluate.js';
+import { evaluate, FIELD_STRIDE, fieldsOfPositions, type AnalyzedArticle, type EvalContext, type Occurrence } from './evaluate.js';
 import { analyzeFields, presearch, type MatchableArticle } from './presearch.js';
 import { TEXT_FIELDS } from './syntax.js';
 
@@ -61,6 +61,8 @@ export function matchArticleNaive(set: CompiledRuleSet, article: MatchableArticl
       }
       return lists;
     },
+    exactFields: (test) => fieldsOfPositions(analyzed.positions.get(test.exact)),
+    matchingFields: (id) => ctx.matching(id).reduce((fields, list) => fields | fieldsOfPositions(list), 0),
   };
   const out: RuleMatch[] = [];
   for (const rule of set.rules) {

@@ -14,6 +14,7 @@ import type { TokenTest } from './compile.js';
 import type { PatternTable } from './wildcard.js';
 
 const END = -1;
+const ALL_FIELDS = 0b1111;
 
 function grownU32(a: Uint32Array, n: number): Uint32Array {
   const next = new Uint32Array(n);
@@ -100,6 +101,13 @@ export class ArticleTokens {
     return true;
   }
 
+  /** Marks `entry` (a `source:`/`lang:` key) present in every field, with no positions. */
+  mark(entry: number): void {
+    this.entryEpoch[entry] = this.epoch;
+    this.entryFields[entry] = ALL_FIELDS;
+    this.entryHead[entry] = END;
+  }
+
   /** Records that pattern `pattern` matches the token of `entry` (called once per entry and article). */
   link(pattern: number, entry: number): void {
     if (this.linkCount === this.linkEntry.length) {
@@ -139,11 +147,11 @@ export class ArticleTokens {
     for (let at = this.patternHead[pattern] ?? END; at !== END; at = this.linkNext[at] ?? END) found(this.linkEntry[at] ?? 0);
   }
 
+  /** The fields some token pattern `pattern` matched occurs in (0 when it matched none). */
   patternFields(pattern: number): number {
+    if (this.patternEpoch[pattern] !== this.epoch) return 0;
     let fields = 0;
-    this.forEachLinked(pattern, (entry) => {
-      fields |= this.entryFields[entry] ?? 0;
-    });
+    for (let at = this.patternHead[pattern] ?? END; at !== END; at = this.linkNext[at] ?? END) fields |= this.entryFields[this.linkEntry[at] ?? 0] ?? 0;
     return fields;
   }
 }

@@ -15,7 +15,7 @@
 import { RuleError, type RuleProblem } from '../errors.js';
 import type { Aliases, RuleConfig } from '../config/types.js';
 import { analyzeTerms } from './analyze.js';
-import { anchorsOf, cheapest, encodeRequired, requiredSets, type Anchor } from './anchors.js';
+import { anchorsOf, cheapest, encodeRequired, metaKey, requiredSets, type Anchor } from './anchors.js';
 import { compileCheck, type Check } from './evaluate.js';
 import { parseQuery } from './parse.js';
 import { QuerySyntaxError, TEXT_FIELDS, type QueryNode } from './syntax.js';
@@ -46,7 +46,8 @@ export type Expr =
   | { readonly kind: 'all'; readonly children: readonly Expr[]; readonly check: readonly Expr[] }
   | { readonly kind: 'not'; readonly child: Expr }
   | { readonly kind: 'near'; readonly distance: number; readonly ordered: boolean; readonly left: Expr; readonly right: Expr }
-  | { readonly kind: 'source' | 'lang'; readonly value: string };
+  /** `term` is the id of the presearch key (`metaKey`), which the matcher marks present from the article's metadata. */
+  | { readonly kind: 'source' | 'lang'; readonly value: string; readonly term: number };
 
 export interface CompiledRule {
   readonly id: string;
@@ -72,7 +73,7 @@ export interface CompiledRuleSet {
   /** Every rule's `required`, concatenated in one array (rule i's starts at `requiredStart[i]`) for locality. */
   readonly required: Int32Array;
   readonly requiredStart: Int32Array;
-  /** Every exact token any rule tests -> its id: other tokens of an article need no positions. */
+  /** Every exact token any rule tests, and every `source:`/`lang:` key, -> its id: other tokens of an article need no positions. */
   readonly terms: ReadonlyMap<string, number>;
 }
 
@@ -164,7 +165,7 @@ function toExpr(node: QueryNode, fields: FieldMask, aliases: Aliases, tables: Ta
       return sub(node.child, 1 << TEXT_FIELDS.indexOf(node.field));
     case 'source':
     case 'lang':
-      return { kind: node.kind, value: node.value };
+      return { kind: node.kind, value: node.value, term: termId(metaKey(node.kind, node.value), tables) };
     case 'or':
       return { kind: 'any', children: node.children.map((c) => sub(c)) };
     case 'and': {

@@ -17,6 +17,7 @@
  */
 import type { Article } from '../types.js';
 import { analyzeText, type AnalyzedText } from './analyze.js';
+import { metaKey } from './anchors.js';
 import { ArticleContext, ArticleTokens } from './article-tokens.js';
 import type { CompiledRuleSet } from './compile.js';
 import { FIELD_STRIDE, type EvalContext } from './evaluate.js';
@@ -31,9 +32,9 @@ export function analyzeFields(article: MatchableArticle): AnalyzedText[] {
 
 /** The presearch keys of an article's source and language (`lang:be-latn` also yields `lang:be`). */
 function metaKeys(article: MatchableArticle): string[] {
-  const keys = [`source:${article.sourceId.toLowerCase()}`];
+  const keys = [metaKey('source', article.sourceId.toLowerCase())];
   const parts = (article.lang ?? '').toLowerCase().split('-');
-  for (let i = 1; i <= parts.length && parts[0] !== ''; i++) keys.push(`lang:${parts.slice(0, i).join('-')}`);
+  for (let i = 1; i <= parts.length && parts[0] !== ''; i++) keys.push(metaKey('lang', parts.slice(0, i).join('-')));
   return keys;
 }
 
@@ -61,19 +62,18 @@ function stateOf(set: CompiledRuleSet): PresearchState {
   return state;
 }
 
-/** Whether every further required set of rule `r` has a member in the current article. */
+/** Whether every further required set of rule `r` has a member in the current article, in one of its fields. */
 function hasRequired(set: CompiledRuleSet, r: number, tokens: ArticleTokens): boolean {
-  const { entryEpoch, patternEpoch, epoch } = tokens;
   const req = set.required;
   let at = set.requiredStart[r] ?? 0;
   const count = req[at++] ?? 0;
   for (let k = 0; k < count; k++) {
-    const length = req[at++] ?? 0;
-    const end = at + length;
+    const end = at + 2 * (req[at] ?? 0) + 1;
     let found = false;
-    for (; at < end; at++) {
+    for (at++; at < end; at += 2) {
       const code = req[at] ?? 0;
-      if (code >= 0 ? entryEpoch[code] === epoch : patternEpoch[-code - 1] === epoch) {
+      const fields = req[at + 1] ?? 0;
+      if ((code >= 0 ? tokens.fieldsOf(code) : tokens.patternFields(-code - 1)) & fields) {
         found = true;
         break;
       }
@@ -119,6 +119,8 @@ export function presearch(set: CompiledRuleSet, article: MatchableArticle): { ct
     }
   }
   for (const key of metaKeys(article)) {
+    const term = set.terms.get(key);
+    if (term !== undefined) tokens.mark(term);
     for (const r of set.byKey.get(key) ?? []) {
       if (stamp[r] !== epoch) {
         stamp[r] = epoch;

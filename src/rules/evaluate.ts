@@ -60,23 +60,27 @@ function packedPositions(test: TokenTest, ctx: EvalContext): readonly number[] {
   return lists.length === 1 ? (lists[0] ?? NO_POSITIONS) : lists.flat();
 }
 
-function tokenPasses(test: TokenTest, token: string | undefined, patterns: PatternTable): boolean {
-  if (token === undefined) return false;
+function tokenPasses(test: TokenTest | undefined, token: string | undefined, patterns: PatternTable): boolean {
+  if (test === undefined || token === undefined) return false;
   return 'exact' in test ? test.exact === token : patterns.test(test.pattern, token);
 }
 
-function textOccurrences(leaf: Extract<Expr, { kind: 'text' }>, ctx: EvalContext): Occurrence[] {
-  const [head, ...rest] = leaf.tokens;
+/** The occurrences of a term or phrase; with `firstOnly`, at most one (for a true/false check). */
+function textOccurrences(leaf: Extract<Expr, { kind: 'text' }>, ctx: EvalContext, firstOnly = false): Occurrence[] {
+  const { tokens } = leaf;
   const out: Occurrence[] = [];
+  const head = tokens[0];
   if (!head) return out;
   for (const packed of packedPositions(head, ctx)) {
     const field = Math.floor(packed / FIELD_STRIDE);
     if ((leaf.fields & (1 << field)) === 0) continue;
     const first = packed - field * FIELD_STRIDE;
     const terms = ctx.article.fields[field]?.terms ?? [];
-    if (rest.every((t, k) => tokenPasses(t, terms[first + 1 + k], ctx.patterns))) {
-      out.push({ field, first, last: first + rest.length, label: leaf.label });
-    }
+    let k = 1;
+    while (k < tokens.length && tokenPasses(tokens[k], terms[first + k], ctx.patterns)) k++;
+    if (k < tokens.length) continue;
+    out.push({ field, first, last: first + tokens.length - 1, label: leaf.label });
+    if (firstOnly) break;
   }
   return out;
 }
@@ -118,7 +122,7 @@ export function compileCheck(expr: Expr): Check {
         const id = head.pattern;
         return (ctx) => (ctx.matchingFields(id) & fields) !== 0;
       }
-      return (ctx) => textOccurrences(expr, ctx).length > 0;
+      return (ctx) => textOccurrences(expr, ctx, true).length > 0;
     }
     case 'all': {
       const parts = expr.check.map(compileCheck);

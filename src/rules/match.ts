@@ -76,25 +76,36 @@ export function matchArticleNaive(set: CompiledRuleSet, article: MatchableArticl
 export function verifyRule(rule: CompiledRule, ctx: EvalContext): RuleMatch | undefined {
   if (!rule.check(ctx)) return undefined;
   const occ = evaluate(rule.expr, ctx) ?? [];
-  return { ruleId: rule.id, highlights: toHighlights(occ, ctx.article), terms: [...new Set(occ.map((o) => o.label))] };
+  return { ruleId: rule.id, highlights: toHighlights(occ, ctx.article), terms: labelsOf(occ) };
 }
 
+/** The distinct labels of `occ`, in order of appearance (there are few: one per leaf that matched). */
+function labelsOf(occ: readonly Occurrence[]): string[] {
+  const out: string[] = [];
+  for (const o of occ) if (!out.includes(o.label)) out.push(o.label);
+  return out;
+}
+
+/** Spans per field, in `TEXT_FIELDS` order, each field's sorted by start then end and overlapping ones merged. */
 function toHighlights(occ: readonly Occurrence[], article: AnalyzedArticle): Partial<Record<TextField, readonly Span[]>> {
-  const out: Partial<Record<TextField, Span[]>> = {};
-  TEXT_FIELDS.forEach((name, f) => {
-    const text = article.fields[f];
-    if (!text) return;
-    const spans = occ
-      .filter((o) => o.field === f)
-      .map((o) => ({ start: text.starts[o.first] ?? 0, end: text.ends[o.last] ?? 0 }))
-      .sort((a, b) => a.start - b.start || a.end - b.end);
-    const merged: Span[] = [];
-    for (const s of spans) {
-      const prev = merged[merged.length - 1];
-      if (prev && s.start <= prev.end) merged[merged.length - 1] = { start: prev.start, end: Math.max(prev.end, s.end) };
-      else merged.push(s);
-    }
-    if (merged.length > 0) out[name] = merged;
+  const spans = occ.map((o) => {
+    const text = article.fields[o.field];
+    return { field: o.field, start: text?.starts[o.first] ?? 0, end: text?.ends[o.last] ?? 0 };
   });
+  spans.sort((a, b) => a.field - b.field || a.start - b.start || a.end - b.end);
+  const out: Partial<Record<TextField, Span[]>> = {};
+  let merged: Span[] = [];
+  let field = -1;
+  for (const s of spans) {
+    if (s.field !== field) {
+      field = s.field;
+      merged = [];
+      const name = TEXT_FIELDS[field];
+      if (name) out[name] = merged;
+    }
+    const prev = merged[merged.length - 1];
+    if (prev && s.start <= prev.end) merged[merged.length - 1] = { start: prev.start, end: Math.max(prev.end, s.end) };
+    else merged.push({ start: s.start, end: s.end });
+  }
   return out;
 }

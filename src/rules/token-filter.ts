@@ -1,29 +1,30 @@
 /**
- * A Bloom-style filter in front of the presearcher's token table: it tells, from a few bits, that
- * an analysed token cannot matter to any rule of a set, so most of an article's tokens (the
- * frequent words no rule tests) skip the table lookup, whose misses dominate on large rule sets.
+ * A Bloom filter in front of the presearcher's token table: it tells, from a few bits, that an
+ * analysed token cannot matter to any rule of a set, so most of an article's tokens (the frequent
+ * words no rule tests) skip the table lookup, whose cache misses dominate on large rule sets.
  *
  * A token may matter when it is an exact term of some rule, or when some wildcard pattern could
- * match it. The filter holds one bit per exact term (hashed whole), one per pattern's longer
- * literal end (its prefix, or its suffix read backwards, cut to `LITERAL_CAP` characters), and
- * the lengths of those ends, so a token is tested with its own prefixes and suffixes of exactly
- * those lengths. A pattern with no literal end at all (`*`, `*shen*`) disables the filter.
+ * match it. The filter holds each exact term (hashed whole) and, for each pattern, its literal
+ * prefix and suffix together, each cut to `LITERAL_CAP` code units (`sanction*`: "sancti" and
+ * nothing; `pu?in`: "pu" and "in"; `*enka`: nothing and "enka"), with the set of (prefix length,
+ * suffix length) pairs in use. A token is tested whole, then with its own prefix and suffix of
+ * each pair's lengths, when it is long enough to hold both. A pattern with no literal end at all
+ * (`*`, `*shen*`) makes the filter admit every token.
  *
- * False positives only cost a lookup (the table answers "no rule") and false negatives cannot
- * happen: every term and every literal end a match needs was put in. `hashToken` is FNV-1a over
+ * False positives only cost a lookup (the table answers "no rule"); false negatives cannot happen,
+ * since every key a match implies was put in. Each key sets two bits. `hashToken` is FNV-1a over
  * UTF-16 code units, the hash the token table uses too, so a token is hashed once.
  */
 import type { PatternTable } from './wildcard.js';
 
-const BITS = 19;
+const BITS = 20;
 const MASK = (1 << BITS) - 1;
-/** Literal ends longer than this are filtered on their first (last) `LITERAL_CAP` characters. */
+/** Literal ends are filtered on at most this many of their code units (their first, or last). */
 const LITERAL_CAP = 6;
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
-/** Mixed into the hash of a prefix or suffix, so they do not share bits with whole terms. */
-const PREFIX_SEED = 0x5bd1e995;
-const SUFFIX_SEED = 0x1b873593;
+/** Mixed into the key of a pattern, so it does not share bits with whole terms. */
+const PATTERN_SEED = 0x5bd1e995;
 
 export function hashToken(token: string): number {
   let h = FNV_OFFSET;
@@ -31,71 +32,77 @@ export function hashToken(token: string): number {
   return h;
 }
 
-function bitOf(h: number): number {
-  return (h ^ (h >>> BITS)) & MASK;
+/** The key of a prefix hash and a suffix hash (`FNV_OFFSET` standing for an empty end). */
+function pairKey(prefix: number, suffix: number): number {
+  return Math.imul(prefix ^ PATTERN_SEED, 0x9e3779b1) ^ suffix;
+}
+
+/** FNV-1a of the first `n` code units of `s` (forwards), or of its last `n` (backwards). */
+function endHash(s: string, n: number, fromEnd: boolean): number {
+  let h = FNV_OFFSET;
+  for (let i = 0; i < n; i++) h = Math.imul(h ^ s.charCodeAt(fromEnd ? s.length - 1 - i : i), FNV_PRIME);
+  return h;
 }
 
 export class TokenFilter {
   private readonly bits = new Int32Array((MASK + 1) >>> 5);
-  /** Bit L set: some pattern is filtered on its literal prefix (suffix) of length L. */
-  private readonly prefixLengths: number = 0;
-  private readonly suffixLengths: number = 0;
+  /** The (prefix length, suffix length) pairs that some pattern is filtered on, flat. */
+  private readonly pairs: number[] = [];
   private readonly admitsAll: boolean = false;
+  /** Scratch: a token's prefix and suffix hashes by length. */
+  private readonly prefixHashes = new Int32Array(LITERAL_CAP + 1);
+  private readonly suffixHashes = new Int32Array(LITERAL_CAP + 1);
 
   constructor(terms: Iterable<string>, patterns: PatternTable) {
     for (const t of terms) this.set(hashToken(t));
+    const pairs = new Set<number>();
     for (const { text } of patterns.patterns) {
       const prefix = /^[^*?]*/.exec(text)?.[0] ?? '';
       const suffix = /[^*?]*$/.exec(text)?.[0] ?? '';
       if (prefix.length === 0 && suffix.length === 0) this.admitsAll = true;
-      else if (prefix.length >= suffix.length) {
-        const length = Math.min(prefix.length, LITERAL_CAP);
-        this.prefixLengths |= 1 << length;
-        this.set(prefixHash(prefix, length));
-      } else {
-        const length = Math.min(suffix.length, LITERAL_CAP);
-        this.suffixLengths |= 1 << length;
-        this.set(suffixHash(suffix, length));
-      }
+      const p = Math.min(prefix.length, LITERAL_CAP);
+      const s = Math.min(suffix.length, LITERAL_CAP);
+      pairs.add(p * (LITERAL_CAP + 1) + s);
+      this.set(pairKey(endHash(prefix, p, false), endHash(suffix, s, true)));
     }
+    for (const pair of pairs) this.pairs.push(Math.floor(pair / (LITERAL_CAP + 1)), pair % (LITERAL_CAP + 1));
   }
 
   /** Whether `token`, whose `hashToken` is `hash`, may be a rule's term or match one of its patterns. */
   admits(token: string, hash: number): boolean {
     if (this.admitsAll || this.has(hash)) return true;
-    const n = Math.min(token.length, LITERAL_CAP);
-    if (this.prefixLengths !== 0) {
-      let h = FNV_OFFSET;
-      for (let i = 0; i < n; i++) {
-        h = Math.imul(h ^ token.charCodeAt(i), FNV_PRIME);
-        if ((this.prefixLengths & (1 << (i + 1))) !== 0 && this.has(h ^ PREFIX_SEED)) return true;
-      }
+    const { pairs, prefixHashes, suffixHashes } = this;
+    if (pairs.length === 0) return false;
+    const n = token.length;
+    const cap = Math.min(n, LITERAL_CAP);
+    let p = FNV_OFFSET;
+    let s = FNV_OFFSET;
+    prefixHashes[0] = p;
+    suffixHashes[0] = s;
+    for (let i = 0; i < cap; i++) {
+      p = Math.imul(p ^ token.charCodeAt(i), FNV_PRIME);
+      s = Math.imul(s ^ token.charCodeAt(n - 1 - i), FNV_PRIME);
+      prefixHashes[i + 1] = p;
+      suffixHashes[i + 1] = s;
     }
-    if (this.suffixLengths !== 0) {
-      let h = FNV_OFFSET;
-      for (let i = 0; i < n; i++) {
-        h = Math.imul(h ^ token.charCodeAt(token.length - 1 - i), FNV_PRIME);
-        if ((this.suffixLengths & (1 << (i + 1))) !== 0 && this.has(h ^ SUFFIX_SEED)) return true;
-      }
+    for (let k = 0; k < pairs.length; k += 2) {
+      const a = pairs[k] ?? 0;
+      const b = pairs[k + 1] ?? 0;
+      if (a + b <= n && this.has(pairKey(prefixHashes[a] ?? 0, suffixHashes[b] ?? 0))) return true;
     }
     return false;
   }
 
   private set(h: number): void {
-    const b = bitOf(h);
-    this.bits[b >>> 5] = (this.bits[b >>> 5] ?? 0) | (1 << (b & 31));
+    for (const b of [h & MASK, (h >>> 12) ^ Math.imul(h, 0x85ebca6b)]) {
+      const bit = b & MASK;
+      this.bits[bit >>> 5] = (this.bits[bit >>> 5] ?? 0) | (1 << (bit & 31));
+    }
   }
 
   private has(h: number): boolean {
-    const b = bitOf(h);
-    return ((this.bits[b >>> 5] ?? 0) & (1 << (b & 31))) !== 0;
+    const b1 = h & MASK;
+    const b2 = ((h >>> 12) ^ Math.imul(h, 0x85ebca6b)) & MASK;
+    return ((this.bits[b1 >>> 5] ?? 0) & (1 << (b1 & 31))) !== 0 && ((this.bits[b2 >>> 5] ?? 0) & (1 << (b2 & 31))) !== 0;
   }
-}
-
-function prefixHash(literal: string, length: number): number {
-  return hashToken(literal.slice(0, length)) ^ PREFIX_SEED;
-}
-
-function suffixHash(literal: string, length: number): number {
-  return hashToken(literal.slice(literal.length - length).split('').reverse().join('')) ^ SUFFIX_SEED;
 }

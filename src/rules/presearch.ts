@@ -44,6 +44,8 @@ interface PresearchState {
   readonly tokens: ArticleTokens;
   /** Per rule: the epoch it last became a candidate in. */
   readonly stamp: Uint32Array;
+  /** The current article's candidates before the required-set check (each rule at most once). */
+  readonly selected: Int32Array;
 }
 
 const states = new WeakMap<CompiledRuleSet, PresearchState>();
@@ -56,6 +58,7 @@ function stateOf(set: CompiledRuleSet): PresearchState {
       filter: new TokenFilter(set.terms.keys(), set.patterns),
       tokens: new ArticleTokens(set.patterns.patterns.length),
       stamp: new Uint32Array(set.rules.length),
+      selected: new Int32Array(set.rules.length),
     };
     states.set(set, state);
   }
@@ -90,12 +93,12 @@ export function presearch(set: CompiledRuleSet, article: MatchableArticle): { ct
   const state = stateOf(set);
   // Replaced only between articles: the current article's entries live in the index.
   if (state.index.full) state.index = new TokenIndex(set);
-  const { index, filter, tokens, stamp } = state;
+  const { index, filter, tokens, stamp, selected } = state;
   let total = 0;
   for (const field of fields) total += field.terms.length;
   const epoch = tokens.begin(index.entryCount + total, total);
   const lists = index.lists;
-  const candidates: number[] = [];
+  let count = 0;
   for (let f = 0; f < fields.length; f++) {
     const terms = fields[f]?.terms ?? [];
     const base = f * FIELD_STRIDE;
@@ -111,7 +114,7 @@ export function presearch(set: CompiledRuleSet, article: MatchableArticle): { ct
         const r = data[i] ?? 0;
         if (stamp[r] !== epoch) {
           stamp[r] = epoch;
-          candidates.push(r);
+          selected[count++] = r;
         }
       }
       at += 1 + (data[at] ?? 0);
@@ -124,10 +127,15 @@ export function presearch(set: CompiledRuleSet, article: MatchableArticle): { ct
     for (const r of set.byKey.get(key) ?? []) {
       if (stamp[r] !== epoch) {
         stamp[r] = epoch;
-        candidates.push(r);
+        selected[count++] = r;
       }
     }
   }
   const ctx = new ArticleContext({ fields, sourceId: article.sourceId, lang: article.lang }, set.patterns, tokens);
-  return { ctx, candidates: candidates.filter((r) => hasRequired(set, r, tokens)) };
+  const candidates: number[] = [];
+  for (let k = 0; k < count; k++) {
+    const r = selected[k] ?? 0;
+    if (hasRequired(set, r, tokens)) candidates.push(r);
+  }
+  return { ctx, candidates };
 }

@@ -5,22 +5,28 @@
  *
  * A token may matter when it is an exact term of some rule, or when some wildcard pattern could
  * match it. The filter holds each exact term (hashed whole) and, for each pattern, its literal
- * prefix and suffix together, each cut to `LITERAL_CAP` code units (`sanction*`: "sancti" and
- * nothing; `pu?in`: "pu" and "in"; `*enka`: nothing and "enka"), with the set of (prefix length,
- * suffix length) pairs in use. A token is tested whole, then with its own prefix and suffix of
- * each pair's lengths, when it is long enough to hold both. A pattern with no literal end at all
- * (`*`, `*shen*`) makes the filter admit every token.
+ * prefix cut to `PREFIX_CAP` code units together with as much of its literal suffix as brings the
+ * two to `LITERAL_TARGET` (`sanction*`: "sanct" and nothing; `pu?in`: "pu" and "in"; `*enka`:
+ * nothing and "enka"), with the set of (prefix length, suffix length) pairs in use: few pairs, so
+ * few tests per token. A token is tested whole, then with its own prefix and suffix of each pair's
+ * lengths, when it is long enough to hold both. A pattern with no literal end at all (`*`,
+ * `*shen*`) makes the filter admit every token.
  *
  * False positives only cost a lookup (the table answers "no rule"); false negatives cannot happen,
- * since every key a match implies was put in. Each key sets two bits. `hashToken` is FNV-1a over
+ * since every key a match implies was put in. Each key sets two bits of one 32-bit word (a blocked
+ * Bloom filter: one memory access a test). `hashToken` is FNV-1a over
  * UTF-16 code units, the hash the token table uses too, so a token is hashed once.
  */
 import type { PatternTable } from './wildcard.js';
 
-const BITS = 20;
-const MASK = (1 << BITS) - 1;
-/** Literal ends are filtered on at most this many of their code units (their first, or last). */
-const LITERAL_CAP = 6;
+/** log2 of the number of 32-bit words. */
+const WORD_BITS = 15;
+const WORD_MASK = (1 << WORD_BITS) - 1;
+/** A pattern's literal prefix is filtered on at most this many code units... */
+const PREFIX_CAP = 5;
+/** ...and its literal suffix on as many as make the two this long (a suffix alone: this many). */
+const LITERAL_TARGET = 4;
+const LITERAL_CAP = Math.max(PREFIX_CAP, LITERAL_TARGET);
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
 /** Mixed into the key of a pattern, so it does not share bits with whole terms. */
@@ -45,7 +51,7 @@ function endHash(s: string, n: number, fromEnd: boolean): number {
 }
 
 export class TokenFilter {
-  private readonly bits = new Int32Array((MASK + 1) >>> 5);
+  private readonly words = new Int32Array(WORD_MASK + 1);
   /** The (prefix length, suffix length) pairs that some pattern is filtered on, flat. */
   private readonly pairs: number[] = [];
   private readonly admitsAll: boolean = false;
@@ -60,8 +66,8 @@ export class TokenFilter {
       const prefix = /^[^*?]*/.exec(text)?.[0] ?? '';
       const suffix = /[^*?]*$/.exec(text)?.[0] ?? '';
       if (prefix.length === 0 && suffix.length === 0) this.admitsAll = true;
-      const p = Math.min(prefix.length, LITERAL_CAP);
-      const s = Math.min(suffix.length, LITERAL_CAP);
+      const p = Math.min(prefix.length, PREFIX_CAP);
+      const s = Math.min(suffix.length, Math.max(0, LITERAL_TARGET - p));
       pairs.add(p * (LITERAL_CAP + 1) + s);
       this.set(pairKey(endHash(prefix, p, false), endHash(suffix, s, true)));
     }
@@ -94,15 +100,16 @@ export class TokenFilter {
   }
 
   private set(h: number): void {
-    for (const b of [h & MASK, (h >>> 12) ^ Math.imul(h, 0x85ebca6b)]) {
-      const bit = b & MASK;
-      this.bits[bit >>> 5] = (this.bits[bit >>> 5] ?? 0) | (1 << (bit & 31));
-    }
+    this.words[h & WORD_MASK] = (this.words[h & WORD_MASK] ?? 0) | bitsOf(h);
   }
 
   private has(h: number): boolean {
-    const b1 = h & MASK;
-    const b2 = ((h >>> 12) ^ Math.imul(h, 0x85ebca6b)) & MASK;
-    return ((this.bits[b1 >>> 5] ?? 0) & (1 << (b1 & 31))) !== 0 && ((this.bits[b2 >>> 5] ?? 0) & (1 << (b2 & 31))) !== 0;
+    const bits = bitsOf(h);
+    return ((this.words[h & WORD_MASK] ?? 0) & bits) === bits;
   }
+}
+
+/** Two bits of a word, chosen by hash bits the word index does not use. */
+function bitsOf(h: number): number {
+  return (1 << ((h >>> 17) & 31)) | (1 << ((h >>> 22) & 31));
 }

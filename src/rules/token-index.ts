@@ -10,7 +10,9 @@
  * `NO_ENTRY`, memoised too.
  *
  * Lookup: open addressing with linear probing over `hashToken` values (computed once per token by
- * the caller), the table at most half full. Entries are computed on first sight (trie walk of the
+ * the caller), the table at most half full. A slot is four integers (hash, entry, and where the
+ * key's code units start and how many there are in one character buffer), so a lookup touches one
+ * slot and one run of characters, never a string object of the index. Entries are computed on first sight (trie walk of the
  * patterns, index lookups) and kept for the life of the rule set; `full` says when the memo has
  * grown past `MEMO_LIMIT` distinct tokens and the caller should start a fresh index.
  */
@@ -39,6 +41,9 @@ class IntList {
   }
 }
 
+/** Integers per slot: hash, entry, key start in `chars`, key length (0: empty slot). */
+const SLOT = 4;
+
 export class TokenIndex {
   /** Ids below this are the rule set's exact terms; more entries may be added past it. */
   readonly termCount: number;
@@ -47,21 +52,18 @@ export class TokenIndex {
   /** Entry id -> offset in `lists` of `[ruleCount, ...rules, patternCount, ...patterns]` (-1 until seen). */
   listAt: Int32Array;
   readonly lists = new IntList(1 << 12);
-  private hashes: Int32Array;
-  private keys: (string | undefined)[];
-  private values: Int32Array;
+  private slots: Int32Array;
   private mask: number;
   private size = 0;
+  private chars = new Uint16Array(1 << 14);
+  private charCount = 0;
 
   constructor(private readonly set: CompiledRuleSet) {
     this.termCount = set.terms.size;
     this.entryCount = this.termCount;
     this.listAt = new Int32Array(Math.max(16, this.termCount)).fill(-1);
-    const n = 1 << INITIAL_BITS;
-    this.hashes = new Int32Array(n);
-    this.keys = new Array<string | undefined>(n).fill(undefined);
-    this.values = new Int32Array(n);
-    this.mask = n - 1;
+    this.slots = new Int32Array(SLOT << INITIAL_BITS);
+    this.mask = (1 << INITIAL_BITS) - 1;
   }
 
   get full(): boolean {
@@ -70,13 +72,18 @@ export class TokenIndex {
 
   /** The entry of `token` (whose `hashToken` is `hash`), or `NO_ENTRY`. */
   lookup(token: string, hash: number): number {
-    const { hashes, keys, mask } = this;
-    let slot = hash & mask;
-    for (;;) {
-      const key = keys[slot];
-      if (key === undefined) break;
-      if (hashes[slot] === hash && key === token) return this.values[slot] ?? NO_ENTRY;
-      slot = (slot + 1) & mask;
+    const { slots, chars, mask } = this;
+    const n = token.length;
+    if (n === 0) return NO_ENTRY;
+    for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
+      const at = slot * SLOT;
+      const length = slots[at + 3] ?? 0;
+      if (length === 0) break;
+      if (slots[at] !== hash || length !== n) continue;
+      const start = slots[at + 2] ?? 0;
+      let i = 0;
+      while (i < n && chars[start + i] === token.charCodeAt(i)) i++;
+      if (i === n) return slots[at + 1] ?? NO_ENTRY;
     }
     const entry = this.createEntry(token);
     this.insert(token, hash, entry);
@@ -109,27 +116,31 @@ export class TokenIndex {
 
   private insert(token: string, hash: number, entry: number): void {
     if ((this.size + 1) * 2 > this.mask + 1) this.grow();
-    this.place(token, hash, entry);
+    if (this.charCount + token.length > this.chars.length) {
+      const next = new Uint16Array(Math.max(this.chars.length * 2, this.charCount + token.length));
+      next.set(this.chars);
+      this.chars = next;
+    }
+    const start = this.charCount;
+    for (let i = 0; i < token.length; i++) this.chars[start + i] = token.charCodeAt(i);
+    this.charCount += token.length;
+    this.place(hash, entry, start, token.length);
     this.size++;
   }
 
-  private place(token: string, hash: number, entry: number): void {
+  private place(hash: number, entry: number, start: number, length: number): void {
     let slot = hash & this.mask;
-    while (this.keys[slot] !== undefined) slot = (slot + 1) & this.mask;
-    this.hashes[slot] = hash;
-    this.keys[slot] = token;
-    this.values[slot] = entry;
+    while ((this.slots[slot * SLOT + 3] ?? 0) !== 0) slot = (slot + 1) & this.mask;
+    this.slots.set([hash, entry, start, length], slot * SLOT);
   }
 
   private grow(): void {
-    const { hashes, keys, values } = this;
-    const n = (this.mask + 1) * 2;
-    this.hashes = new Int32Array(n);
-    this.keys = new Array<string | undefined>(n).fill(undefined);
-    this.values = new Int32Array(n);
-    this.mask = n - 1;
-    keys.forEach((key, i) => {
-      if (key !== undefined) this.place(key, hashes[i] ?? 0, values[i] ?? NO_ENTRY);
-    });
+    const old = this.slots;
+    this.slots = new Int32Array(old.length * 2);
+    this.mask = this.mask * 2 + 1;
+    for (let at = 0; at < old.length; at += SLOT) {
+      const length = old[at + 3] ?? 0;
+      if (length !== 0) this.place(old[at] ?? 0, old[at + 1] ?? NO_ENTRY, old[at + 2] ?? 0, length);
+    }
   }
 }

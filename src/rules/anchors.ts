@@ -76,13 +76,31 @@ export function requiredSets(expr: Expr, patterns: PatternTable): (readonly Anch
       return expr.children.flatMap((c) => requiredSets(c, patterns));
     case 'near':
       return [...requiredSets(expr.left, patterns), ...requiredSets(expr.right, patterns)];
-    case 'any': {
+    case 'any':
+    case 'source':
+    case 'lang': {
       const anchors = anchorsOf(expr, patterns);
       return anchors ? [anchors] : [];
     }
-    default:
+    case 'not':
       return [];
   }
+}
+
+/** Whether `expr` is one token or key, or an OR of such: its one required set holds exactly when it does. */
+function isLiteral(expr: Expr): boolean {
+  if (expr.kind === 'any') return expr.children.every(isLiteral);
+  return (expr.kind === 'text' && expr.tokens.length === 1) || expr.kind === 'source' || expr.kind === 'lang';
+}
+
+/**
+ * Whether `requiredSets(expr)` having members in the fields they name is not only necessary but
+ * also sufficient for `expr` to hold: an AND of literals (tokens, keys, ORs of them), without
+ * phrases, NEAR or NOT. Such a rule, once the presearcher has checked its sets, needs no separate
+ * true/false check before its occurrences are collected.
+ */
+export function requiredSetsDecide(expr: Expr): boolean {
+  return expr.kind === 'all' ? expr.children.every(requiredSetsDecide) : isLiteral(expr);
 }
 
 /** The presearch key of `source:ID` or `lang:CODE`, as the matcher derives it from an article. */
@@ -90,16 +108,24 @@ export function metaKey(kind: 'source' | 'lang', value: string): string {
   return `${kind}:${value}`;
 }
 
+/** The presearch code of an anchor: its term id (>= 0), or -(id + 1) for a pattern. */
+function codeOf(a: Anchor): number {
+  return 'pattern' in a ? -(a.pattern + 1) : a.term;
+}
+
 /**
  * Required sets as the matcher reads them, flat: `[count, length, code, fields, code, fields, ...,
- * length, ...]`, `length` counting the (code, fields) pairs of one set, codes being term ids
- * (>= 0; a `source:`/`lang:` key has one too) and patterns as -(id + 1).
+ * length, ...]`, `length` counting the (code, fields) pairs of one set, codes as `codeOf` gives
+ * them (a `source:`/`lang:` key has a term id too). Sets that contain none of the rule's `anchors`
+ * come first: a candidate was selected by an anchor, so those are the ones that can still fail.
  */
-export function encodeRequired(sets: readonly (readonly Anchor[])[]): number[] {
+export function encodeRequired(sets: readonly (readonly Anchor[])[], anchors: readonly Anchor[]): number[] {
+  const anchorCodes = new Set(anchors.map(codeOf));
+  const hasAnchor = (set: readonly Anchor[]): number => (set.some((a) => anchorCodes.has(codeOf(a))) ? 1 : 0);
   const out = [sets.length];
-  for (const set of sets) {
+  for (const set of [...sets].sort((a, b) => hasAnchor(a) - hasAnchor(b))) {
     out.push(set.length);
-    for (const a of set) out.push('pattern' in a ? -(a.pattern + 1) : a.term, a.fields);
+    for (const a of set) out.push(codeOf(a), a.fields);
   }
   return out;
 }

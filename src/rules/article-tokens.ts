@@ -4,7 +4,8 @@
  * entries it matched, all in typed arrays owned by the rule set and reused from article to article.
  *
  * Nothing is cleared between articles: every per-entry and per-pattern slot carries the epoch of
- * the article that last wrote it, and a slot with an older epoch reads as absent. Positions are
+ * the article that last wrote it, and a slot with an older epoch reads as absent. An entry's epoch
+ * and its fields share one integer (`epoch * 16 + fields`), so presence in given fields is one read. Positions are
  * linked lists through one occurrence array (`packed` positions, in the order they were recorded),
  * turned into arrays only when verification asks for them, so an article costs no allocation per
  * token. Reads are valid until the next article starts (`begin`).
@@ -15,6 +16,8 @@ import type { PatternTable } from './wildcard.js';
 
 const END = -1;
 const ALL_FIELDS = 0b1111;
+/** Epochs stay below this, so `epoch * 16 + fields` fits an unsigned 32-bit integer. */
+const EPOCH_LIMIT = 2 ** 28;
 
 function grownU32(a: Uint32Array, n: number): Uint32Array {
   const next = new Uint32Array(n);
@@ -28,22 +31,18 @@ function grownI32(a: Int32Array, n: number): Int32Array {
   return next;
 }
 
-function grownU8(a: Uint8Array, n: number): Uint8Array {
-  const next = new Uint8Array(n);
-  next.set(a);
-  return next;
-}
-
 export class ArticleTokens {
-  epoch = 0;
-  entryEpoch: Uint32Array = new Uint32Array(16);
-  entryFields: Uint8Array = new Uint8Array(16);
+  private epoch = 0;
+  /** Per entry: `epoch * 16 + fields` of the article that last recorded it. */
+  private entryState: Uint32Array = new Uint32Array(16);
+  /** `epoch * 16`, the base every entry recorded in the current article has. */
+  private stateBase = 0;
   private entryHead = new Int32Array(16);
   private entryTail = new Int32Array(16);
   private occPacked = new Int32Array(64);
   private occNext = new Int32Array(64);
   private occCount = 0;
-  readonly patternEpoch: Uint32Array;
+  private readonly patternEpoch: Uint32Array;
   private readonly patternHead: Int32Array;
   private readonly patternTail: Int32Array;
   private linkEntry: Int32Array = new Int32Array(64);
@@ -61,10 +60,9 @@ export class ArticleTokens {
    * Returns the new epoch; on wrap-around every stamp is reset.
    */
   begin(entries: number, tokens: number): number {
-    if (entries > this.entryEpoch.length) {
-      const n = Math.max(entries, this.entryEpoch.length * 2);
-      this.entryEpoch = grownU32(this.entryEpoch, n);
-      this.entryFields = grownU8(this.entryFields, n);
+    if (entries > this.entryState.length) {
+      const n = Math.max(entries, this.entryState.length * 2);
+      this.entryState = grownU32(this.entryState, n);
       this.entryHead = new Int32Array(n);
       this.entryTail = new Int32Array(n);
     }
@@ -75,11 +73,12 @@ export class ArticleTokens {
     }
     this.occCount = 0;
     this.linkCount = 0;
-    if (++this.epoch === 0xffffffff) {
-      this.entryEpoch.fill(0);
+    if (++this.epoch === EPOCH_LIMIT) {
+      this.entryState.fill(0);
       this.patternEpoch.fill(0);
       this.epoch = 1;
     }
+    this.stateBase = this.epoch * 16;
     return this.epoch;
   }
 
@@ -88,14 +87,14 @@ export class ArticleTokens {
     const at = this.occCount++;
     this.occPacked[at] = packed;
     this.occNext[at] = END;
-    if (this.entryEpoch[entry] === this.epoch) {
+    const state = this.entryState[entry] ?? 0;
+    if (state - (state & 15) === this.stateBase) {
       this.occNext[this.entryTail[entry] ?? 0] = at;
       this.entryTail[entry] = at;
-      this.entryFields[entry] = (this.entryFields[entry] ?? 0) | (1 << field);
+      this.entryState[entry] = state | (1 << field);
       return false;
     }
-    this.entryEpoch[entry] = this.epoch;
-    this.entryFields[entry] = 1 << field;
+    this.entryState[entry] = this.stateBase | (1 << field);
     this.entryHead[entry] = at;
     this.entryTail[entry] = at;
     return true;
@@ -103,8 +102,7 @@ export class ArticleTokens {
 
   /** Marks `entry` (a `source:`/`lang:` key) present in every field, with no positions. */
   mark(entry: number): void {
-    this.entryEpoch[entry] = this.epoch;
-    this.entryFields[entry] = ALL_FIELDS;
+    this.entryState[entry] = this.stateBase | ALL_FIELDS;
     this.entryHead[entry] = END;
   }
 
@@ -126,16 +124,14 @@ export class ArticleTokens {
     this.patternTail[pattern] = at;
   }
 
-  has(entry: number): boolean {
-    return this.entryEpoch[entry] === this.epoch;
-  }
-
+  /** The fields `entry` occurs in, in the current article (0: it does not). */
   fieldsOf(entry: number): number {
-    return this.entryEpoch[entry] === this.epoch ? (this.entryFields[entry] ?? 0) : 0;
+    const state = this.entryState[entry] ?? 0;
+    return state - (state & 15) === this.stateBase ? state & 15 : 0;
   }
 
   positionsOf(entry: number): number[] | undefined {
-    if (this.entryEpoch[entry] !== this.epoch) return undefined;
+    if (this.fieldsOf(entry) === 0) return undefined;
     const out: number[] = [];
     for (let at = this.entryHead[entry] ?? END; at !== END; at = this.occNext[at] ?? END) out.push(this.occPacked[at] ?? 0);
     return out;
@@ -151,7 +147,7 @@ export class ArticleTokens {
   patternFields(pattern: number): number {
     if (this.patternEpoch[pattern] !== this.epoch) return 0;
     let fields = 0;
-    for (let at = this.patternHead[pattern] ?? END; at !== END; at = this.linkNext[at] ?? END) fields |= this.entryFields[this.linkEntry[at] ?? 0] ?? 0;
+    for (let at = this.patternHead[pattern] ?? END; at !== END; at = this.linkNext[at] ?? END) fields |= this.fieldsOf(this.linkEntry[at] ?? 0);
     return fields;
   }
 }

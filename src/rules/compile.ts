@@ -15,7 +15,7 @@
 import { RuleError, type RuleProblem } from '../errors.js';
 import type { Aliases, RuleConfig } from '../config/types.js';
 import { analyzeTerms } from './analyze.js';
-import { anchorsOf, cheapest, encodeRequired, metaKey, requiredSets, type Anchor } from './anchors.js';
+import { anchorsOf, cheapest, encodeRequired, metaKey, requiredSets, requiredSetsDecide, type Anchor } from './anchors.js';
 import { compileCheck, type Check } from './evaluate.js';
 import { parseQuery } from './parse.js';
 import { QuerySyntaxError, TEXT_FIELDS, type QueryNode } from './syntax.js';
@@ -61,6 +61,8 @@ export interface CompiledRule {
   readonly anchors: readonly Anchor[];
   /** Further sets of which one member must occur, encoded by `encodeRequired`. */
   readonly required: readonly number[];
+  /** Whether the required sets having members decides the rule (`requiredSetsDecide`). */
+  readonly decidedByRequired: boolean;
 }
 
 export interface CompiledRuleSet {
@@ -95,8 +97,9 @@ export function compileRules(rules: readonly RuleConfig[], aliases: Aliases): Co
       const anchors = anchorsOf(expr, patterns);
       if (!anchors) throw new CompileError('the query could match without any positive term (add a term that must be present)', 0);
       const unique = [...new Map(anchors.map((a) => ['key' in a ? `k${a.key}` : `p${a.pattern}`, a])).values()];
-      const required = encodeRequired(requiredSets(expr, patterns));
-      compiled.push({ id: rule.id, name: rule.name, priority: rule.priority, query: rule.query, tree, expr, check: compileCheck(expr), anchors: unique, required });
+      const required = encodeRequired(requiredSets(expr, patterns), unique);
+      const decidedByRequired = requiredSetsDecide(expr);
+      compiled.push({ id: rule.id, name: rule.name, priority: rule.priority, query: rule.query, tree, expr, check: compileCheck(expr), anchors: unique, required, decidedByRequired });
     } catch (e) {
       if (e instanceof QuerySyntaxError || e instanceof CompileError) problems.push({ ruleId: rule.id, offset: e.offset, message: e.message });
       else throw e;

@@ -37,7 +37,8 @@ export function matchArticle(set: CompiledRuleSet, article: MatchableArticle): R
   const found: { index: number; match: RuleMatch }[] = [];
   for (const index of candidates) {
     const rule = set.rules[index];
-    const match = rule && verifyRule(rule, ctx);
+    // Presearch has checked every candidate's required sets; where they decide the rule, only the occurrences are left to find.
+    const match = rule && verifyRule(rule, ctx, rule.decidedByRequired);
     if (match) found.push({ index, match });
   }
   // Sorting the few matches, not the many candidates, restores the rule set's order.
@@ -72,10 +73,15 @@ export function matchArticleNaive(set: CompiledRuleSet, article: MatchableArticl
   return out;
 }
 
-/** Evaluates one rule in a context; the match with its highlights and terms, if it holds. */
-export function verifyRule(rule: CompiledRule, ctx: EvalContext): RuleMatch | undefined {
-  if (!rule.check(ctx)) return undefined;
-  const occ = evaluate(rule.expr, ctx) ?? [];
+/**
+ * Evaluates one rule in a context; the match with its highlights and terms, if it holds. The
+ * compiled check runs first, so a rule that does not hold costs no occurrences, unless the caller
+ * knows the rule holds already (`skipCheck`); the occurrences decide either way.
+ */
+export function verifyRule(rule: CompiledRule, ctx: EvalContext, skipCheck = false): RuleMatch | undefined {
+  if (!skipCheck && !rule.check(ctx)) return undefined;
+  const occ = evaluate(rule.expr, ctx);
+  if (!occ) return undefined;
   return { ruleId: rule.id, highlights: toHighlights(occ, ctx.article), terms: labelsOf(occ) };
 }
 

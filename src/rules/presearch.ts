@@ -44,7 +44,7 @@ interface PresearchState {
   readonly tokens: ArticleTokens;
   /** Per rule: the epoch it last became a candidate in. */
   readonly stamp: Uint32Array;
-  /** The current article's candidates before the required-set check (each rule at most once). */
+  /** The current article's candidates before the required-set checks (each rule at most once), as (rule, code, fields) of `TokenIndex.lists`. */
   readonly selected: Int32Array;
 }
 
@@ -58,11 +58,16 @@ function stateOf(set: CompiledRuleSet): PresearchState {
       filter: new TokenFilter(set.terms.keys(), set.patterns),
       tokens: new ArticleTokens(set.patterns.patterns.length),
       stamp: new Uint32Array(set.rules.length),
-      selected: new Int32Array(set.rules.length),
+      selected: new Int32Array(3 * set.rules.length),
     };
     states.set(set, state);
   }
   return state;
+}
+
+/** The fields a required code (a term id, or a pattern as -(id + 1)) occurs in, in the current article. */
+function fieldsOfCode(code: number, tokens: ArticleTokens): number {
+  return code >= 0 ? tokens.fieldsOf(code) : tokens.patternFields(-code - 1);
 }
 
 /** Whether every further required set of rule `r` has a member in the current article, in one of its fields. */
@@ -76,7 +81,7 @@ function hasRequired(set: CompiledRuleSet, r: number, tokens: ArticleTokens): bo
     for (at++; at < end; at += 2) {
       const code = req[at] ?? 0;
       const fields = req[at + 1] ?? 0;
-      if ((code >= 0 ? tokens.fieldsOf(code) : tokens.patternFields(-code - 1)) & fields) {
+      if (fieldsOfCode(code, tokens) & fields) {
         found = true;
         break;
       }
@@ -110,14 +115,16 @@ export function presearch(set: CompiledRuleSet, article: MatchableArticle): { ct
       if (entry === NO_ENTRY || !tokens.add(entry, f, base + p)) continue;
       const data = lists.data;
       let at = index.listAt[entry] ?? 0;
-      for (let end = at + 1 + (data[at] ?? 0), i = at + 1; i < end; i++) {
+      for (let end = at + 1 + 3 * (data[at] ?? 0), i = at + 1; i < end; i += 3) {
         const r = data[i] ?? 0;
         if (stamp[r] !== epoch) {
           stamp[r] = epoch;
           selected[count++] = r;
+          selected[count++] = data[i + 1] ?? 0;
+          selected[count++] = data[i + 2] ?? 0;
         }
       }
-      at += 1 + (data[at] ?? 0);
+      at += 1 + 3 * (data[at] ?? 0);
       for (let end = at + 1 + (data[at] ?? 0), i = at + 1; i < end; i++) tokens.link(data[i] ?? 0, entry);
     }
   }
@@ -128,13 +135,17 @@ export function presearch(set: CompiledRuleSet, article: MatchableArticle): { ct
       if (stamp[r] !== epoch) {
         stamp[r] = epoch;
         selected[count++] = r;
+        selected[count++] = 0;
+        selected[count++] = 0;
       }
     }
   }
   const ctx = new ArticleContext({ fields, sourceId: article.sourceId, lang: article.lang }, set.patterns, tokens);
   const candidates: number[] = [];
-  for (let k = 0; k < count; k++) {
+  for (let k = 0; k < count; k += 3) {
     const r = selected[k] ?? 0;
+    const fields = selected[k + 2] ?? 0;
+    if (fields !== 0 && (fieldsOfCode(selected[k + 1] ?? 0, tokens) & fields) === 0) continue;
     if (hasRequired(set, r, tokens)) candidates.push(r);
   }
   return { ctx, candidates };

@@ -4,6 +4,10 @@
  * it matches, and those patterns. Everything lives in typed arrays, so looking a token up and
  * walking its rules follows no object pointers but the key string's.
  *
+ * Each selected rule comes with its first required set when that set has a single member (a code
+ * and fields, see `encodeRequired`; fields 0 when it has several): the presearcher tests that one
+ * from data it has already read, and reads the rule's full required sets only if it passes.
+ *
  * Entry ids: a token that is an exact term of some rule gets the term's id (`set.terms`), so the
  * matcher keeps per-article state for terms and tokens in the same arrays and a rule's token test
  * needs no lookup; a token only patterns match gets an id past the terms; any other token gets
@@ -31,13 +35,15 @@ class IntList {
     this.data = new Int32Array(capacity);
   }
 
-  push(value: number): void {
-    if (this.length === this.data.length) {
-      const next = new Int32Array(this.data.length * 2);
-      next.set(this.data);
-      this.data = next;
+  push(...values: number[]): void {
+    for (const value of values) {
+      if (this.length === this.data.length) {
+        const next = new Int32Array(this.data.length * 2);
+        next.set(this.data);
+        this.data = next;
+      }
+      this.data[this.length++] = value;
     }
-    this.data[this.length++] = value;
   }
 }
 
@@ -49,7 +55,11 @@ export class TokenIndex {
   readonly termCount: number;
   /** One past the highest entry id handed out. */
   entryCount: number;
-  /** Entry id -> offset in `lists` of `[ruleCount, ...rules, patternCount, ...patterns]` (-1 until seen). */
+  /**
+   * Entry id -> offset in `lists` of `[ruleCount, rule, code, fields, rule, code, fields, ...,
+   * patternCount, ...patterns]` (-1 until seen), `code` and `fields` being the rule's first
+   * required set if it has one member, else fields 0.
+   */
   listAt: Int32Array;
   readonly lists = new IntList(1 << 12);
   private slots: Int32Array;
@@ -108,7 +118,11 @@ export class TokenIndex {
     }
     this.listAt[entry] = this.lists.length;
     this.lists.push(rules.length);
-    for (const r of rules) this.lists.push(r);
+    for (const r of rules) {
+      const at = set.requiredStart[r] ?? 0;
+      const single = (set.required[at] ?? 0) > 0 && set.required[at + 1] === 1;
+      this.lists.push(r, single ? (set.required[at + 2] ?? 0) : 0, single ? (set.required[at + 3] ?? 0) : 0);
+    }
     this.lists.push(patterns.length);
     for (const p of patterns) this.lists.push(p);
     return entry;

@@ -5,10 +5,11 @@
  *
  * Nothing is cleared between articles: every per-entry and per-pattern slot carries the epoch of
  * the article that last wrote it, and a slot with an older epoch reads as absent. An entry's epoch
- * and its fields share one integer (`epoch * 16 + fields`), so presence in given fields is one read. Positions are
- * linked lists through one occurrence array (`packed` positions, in the order they were recorded),
- * turned into arrays only when verification asks for them, so an article costs no allocation per
- * token. Reads are valid until the next article starts (`begin`).
+ * and its fields share one integer (`epoch * 16 + fields`), next to its list heads, so presence in
+ * given fields is one read. Positions are linked lists through one occurrence array (`packed`
+ * positions, in the order they were recorded), turned into arrays only when verification asks for
+ * them, so an article costs no allocation per token. Reads are valid until the next article
+ * starts (`begin`).
  */
 import type { AnalyzedArticle, EvalContext } from './evaluate.js';
 import type { TokenTest } from './compile.js';
@@ -16,16 +17,14 @@ import type { PatternTable } from './wildcard.js';
 
 const END = -1;
 const ALL_FIELDS = 0b1111;
-/** Epochs stay below this, so `epoch * 16 + fields` fits an unsigned 32-bit integer. */
-const EPOCH_LIMIT = 2 ** 28;
+/** Epochs stay below this, so `epoch * 16 + fields` is a positive 32-bit integer. */
+const EPOCH_LIMIT = 2 ** 27;
+/** Integers per entry: `epoch * 16 + fields`, first occurrence, last occurrence (and padding). */
+const ENTRY = 4;
+/** Integers per pattern: epoch, first link, last link (and padding). */
+const PATTERN = 4;
 
-function grownU32(a: Uint32Array, n: number): Uint32Array {
-  const next = new Uint32Array(n);
-  next.set(a);
-  return next;
-}
-
-function grownI32(a: Int32Array, n: number): Int32Array {
+function grown(a: Int32Array, n: number): Int32Array {
   const next = new Int32Array(n);
   next.set(a);
   return next;
@@ -33,26 +32,19 @@ function grownI32(a: Int32Array, n: number): Int32Array {
 
 export class ArticleTokens {
   private epoch = 0;
-  /** Per entry: `epoch * 16 + fields` of the article that last recorded it. */
-  private entryState: Uint32Array = new Uint32Array(16);
   /** `epoch * 16`, the base every entry recorded in the current article has. */
   private stateBase = 0;
-  private entryHead = new Int32Array(16);
-  private entryTail = new Int32Array(16);
-  private occPacked = new Int32Array(64);
-  private occNext = new Int32Array(64);
-  private occCount = 0;
-  private readonly patternEpoch: Uint32Array;
-  private readonly patternHead: Int32Array;
-  private readonly patternTail: Int32Array;
-  private linkEntry: Int32Array = new Int32Array(64);
-  private linkNext: Int32Array = new Int32Array(64);
+  private entries: Int32Array = new Int32Array(16 * ENTRY);
+  /** Per occurrence: packed position, next occurrence of the same entry. */
+  private occurrences: Int32Array = new Int32Array(128);
+  private occurrenceCount = 0;
+  private readonly patterns: Int32Array;
+  /** Per link: entry, next link of the same pattern. */
+  private links: Int32Array = new Int32Array(128);
   private linkCount = 0;
 
   constructor(patternCount: number) {
-    this.patternEpoch = new Uint32Array(patternCount);
-    this.patternHead = new Int32Array(patternCount);
-    this.patternTail = new Int32Array(patternCount);
+    this.patterns = new Int32Array(patternCount * PATTERN);
   }
 
   /**
@@ -60,22 +52,13 @@ export class ArticleTokens {
    * Returns the new epoch; on wrap-around every stamp is reset.
    */
   begin(entries: number, tokens: number): number {
-    if (entries > this.entryState.length) {
-      const n = Math.max(entries, this.entryState.length * 2);
-      this.entryState = grownU32(this.entryState, n);
-      this.entryHead = new Int32Array(n);
-      this.entryTail = new Int32Array(n);
-    }
-    if (tokens > this.occPacked.length) {
-      const n = Math.max(tokens, this.occPacked.length * 2);
-      this.occPacked = new Int32Array(n);
-      this.occNext = new Int32Array(n);
-    }
-    this.occCount = 0;
+    if (entries * ENTRY > this.entries.length) this.entries = grown(this.entries, Math.max(entries * ENTRY, this.entries.length * 2));
+    if (tokens * 2 > this.occurrences.length) this.occurrences = new Int32Array(Math.max(tokens * 2, this.occurrences.length * 2));
+    this.occurrenceCount = 0;
     this.linkCount = 0;
     if (++this.epoch === EPOCH_LIMIT) {
-      this.entryState.fill(0);
-      this.patternEpoch.fill(0);
+      this.entries.fill(0);
+      this.patterns.fill(0);
       this.epoch = 1;
     }
     this.stateBase = this.epoch * 16;
@@ -84,70 +67,75 @@ export class ArticleTokens {
 
   /** Records an occurrence of `entry` in field `field`; true when it is the entry's first in this article. */
   add(entry: number, field: number, packed: number): boolean {
-    const at = this.occCount++;
-    this.occPacked[at] = packed;
-    this.occNext[at] = END;
-    const state = this.entryState[entry] ?? 0;
+    const { entries, occurrences } = this;
+    const at = this.occurrenceCount++;
+    occurrences[2 * at] = packed;
+    occurrences[2 * at + 1] = END;
+    const e = entry * ENTRY;
+    const state = entries[e] ?? 0;
     if (state - (state & 15) === this.stateBase) {
-      this.occNext[this.entryTail[entry] ?? 0] = at;
-      this.entryTail[entry] = at;
-      this.entryState[entry] = state | (1 << field);
+      occurrences[2 * (entries[e + 2] ?? 0) + 1] = at;
+      entries[e] = state | (1 << field);
+      entries[e + 2] = at;
       return false;
     }
-    this.entryState[entry] = this.stateBase | (1 << field);
-    this.entryHead[entry] = at;
-    this.entryTail[entry] = at;
+    entries[e] = this.stateBase | (1 << field);
+    entries[e + 1] = at;
+    entries[e + 2] = at;
     return true;
   }
 
   /** Marks `entry` (a `source:`/`lang:` key) present in every field, with no positions. */
   mark(entry: number): void {
-    this.entryState[entry] = this.stateBase | ALL_FIELDS;
-    this.entryHead[entry] = END;
+    this.entries[entry * ENTRY] = this.stateBase | ALL_FIELDS;
+    this.entries[entry * ENTRY + 1] = END;
   }
 
   /** Records that pattern `pattern` matches the token of `entry` (called once per entry and article). */
   link(pattern: number, entry: number): void {
-    if (this.linkCount === this.linkEntry.length) {
-      this.linkEntry = grownI32(this.linkEntry, this.linkCount * 2);
-      this.linkNext = grownI32(this.linkNext, this.linkCount * 2);
-    }
+    if (2 * this.linkCount === this.links.length) this.links = grown(this.links, this.links.length * 2);
+    const { links, patterns } = this;
     const at = this.linkCount++;
-    this.linkEntry[at] = entry;
-    this.linkNext[at] = END;
-    if (this.patternEpoch[pattern] === this.epoch) {
-      this.linkNext[this.patternTail[pattern] ?? 0] = at;
+    links[2 * at] = entry;
+    links[2 * at + 1] = END;
+    const p = pattern * PATTERN;
+    if (patterns[p] === this.epoch) {
+      links[2 * (patterns[p + 2] ?? 0) + 1] = at;
     } else {
-      this.patternEpoch[pattern] = this.epoch;
-      this.patternHead[pattern] = at;
+      patterns[p] = this.epoch;
+      patterns[p + 1] = at;
     }
-    this.patternTail[pattern] = at;
+    patterns[p + 2] = at;
   }
 
   /** The fields `entry` occurs in, in the current article (0: it does not). */
   fieldsOf(entry: number): number {
-    const state = this.entryState[entry] ?? 0;
+    const state = this.entries[entry * ENTRY] ?? 0;
     return state - (state & 15) === this.stateBase ? state & 15 : 0;
   }
 
   positionsOf(entry: number): number[] | undefined {
     if (this.fieldsOf(entry) === 0) return undefined;
     const out: number[] = [];
-    for (let at = this.entryHead[entry] ?? END; at !== END; at = this.occNext[at] ?? END) out.push(this.occPacked[at] ?? 0);
+    const { occurrences } = this;
+    for (let at = this.entries[entry * ENTRY + 1] ?? END; at !== END; at = occurrences[2 * at + 1] ?? END) out.push(occurrences[2 * at] ?? 0);
     return out;
+  }
+
+  /** The first link of `pattern` in the current article, or `END`. */
+  private firstLink(pattern: number): number {
+    return this.patterns[pattern * PATTERN] === this.epoch ? (this.patterns[pattern * PATTERN + 1] ?? END) : END;
   }
 
   /** Calls `found` with each entry pattern `pattern` matched, in the order of their first occurrence. */
   forEachLinked(pattern: number, found: (entry: number) => void): void {
-    if (this.patternEpoch[pattern] !== this.epoch) return;
-    for (let at = this.patternHead[pattern] ?? END; at !== END; at = this.linkNext[at] ?? END) found(this.linkEntry[at] ?? 0);
+    for (let at = this.firstLink(pattern); at !== END; at = this.links[2 * at + 1] ?? END) found(this.links[2 * at] ?? 0);
   }
 
   /** The fields some token pattern `pattern` matched occurs in (0 when it matched none). */
   patternFields(pattern: number): number {
-    if (this.patternEpoch[pattern] !== this.epoch) return 0;
     let fields = 0;
-    for (let at = this.patternHead[pattern] ?? END; at !== END; at = this.linkNext[at] ?? END) fields |= this.fieldsOf(this.linkEntry[at] ?? 0);
+    for (let at = this.firstLink(pattern); at !== END; at = this.links[2 * at + 1] ?? END) fields |= this.fieldsOf(this.links[2 * at] ?? 0);
     return fields;
   }
 }

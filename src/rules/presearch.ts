@@ -44,7 +44,7 @@ interface PresearchState {
   readonly tokens: ArticleTokens;
   /** Per rule: the epoch it last became a candidate in. */
   readonly stamp: Uint32Array;
-  /** The current article's candidates before the required-set checks (each rule at most once), as (rule, code, fields) of `TokenIndex.lists`. */
+  /** The current article's candidates before the required-set checks (each rule at most once), as (rule, code, fields) of a `TokenIndex` record. */
   readonly selected: Int32Array;
 }
 
@@ -102,7 +102,6 @@ export function presearch(set: CompiledRuleSet, article: MatchableArticle): { ct
   let total = 0;
   for (const field of fields) total += field.terms.length;
   const epoch = tokens.begin(index.entryCount + total, total);
-  const lists = index.lists;
   let count = 0;
   for (let f = 0; f < fields.length; f++) {
     const terms = fields[f]?.terms ?? [];
@@ -111,11 +110,13 @@ export function presearch(set: CompiledRuleSet, article: MatchableArticle): { ct
       const token = terms[p] ?? '';
       const hash = hashToken(token);
       if (!filter.admits(token, hash)) continue;
-      const entry = index.lookup(token, hash);
+      const at = index.lookup(token, hash);
+      const data = index.records;
+      const entry = data[at] ?? NO_ENTRY;
       if (entry === NO_ENTRY || !tokens.add(entry, f, base + p)) continue;
-      const data = lists.data;
-      let at = index.listAt[entry] ?? 0;
-      for (let end = at + 1 + 3 * (data[at] ?? 0), i = at + 1; i < end; i += 3) {
+      const rules = at + 2 + (data[at + 1] ?? 0);
+      const patterns = rules + 1 + 3 * (data[rules] ?? 0);
+      for (let i = rules + 1; i < patterns; i += 3) {
         const r = data[i] ?? 0;
         if (stamp[r] !== epoch) {
           stamp[r] = epoch;
@@ -124,8 +125,7 @@ export function presearch(set: CompiledRuleSet, article: MatchableArticle): { ct
           selected[count++] = data[i + 2] ?? 0;
         }
       }
-      at += 1 + 3 * (data[at] ?? 0);
-      for (let end = at + 1 + (data[at] ?? 0), i = at + 1; i < end; i++) tokens.link(data[i] ?? 0, entry);
+      for (let i = patterns + 1, end = i + (data[patterns] ?? 0); i < end; i++) tokens.link(data[i] ?? 0, entry);
     }
   }
   for (const key of metaKeys(article)) {

@@ -1,7 +1,8 @@
 /**
  * Compiles watch rules, once per config load, into a `CompiledRuleSet`: each query parsed, its
  * aliases resolved, its words analysed into exact tokens and wildcard patterns, field prefixes
- * pushed down to the leaves, and the rule indexed for the presearcher by the terms it requires.
+ * pushed down to the leaves, and the rule indexed for the presearcher by the terms it requires;
+ * the presearcher's token index (`token-index.ts`) is built with the set, not on its first article.
  *
  * Required terms (the Luwak idea, see `anchors.ts`): a rule is indexed by its anchors, one of which
  * must occur in any article it matches, and keeps further required sets that the matcher checks
@@ -18,6 +19,7 @@ import { analyzeTerms } from './analyze.js';
 import { anchorsOf, cheapest, encodeRequired, metaKey, requiredSets, requiredSetsDecide, type Anchor } from './anchors.js';
 import { compileCheck, type Check } from './evaluate.js';
 import { parseQuery } from './parse.js';
+import { preparePresearch } from './presearch.js';
 import { QuerySyntaxError, TEXT_FIELDS, type QueryNode } from './syntax.js';
 import { isWildcard, PatternTable } from './wildcard.js';
 
@@ -106,7 +108,9 @@ export function compileRules(rules: readonly RuleConfig[], aliases: Aliases): Co
     }
   }
   if (problems.length > 0) throw new RuleError(problems);
-  return { rules: compiled, patterns, terms: tables.terms, ...indexRules(compiled) };
+  const set: CompiledRuleSet = { rules: compiled, patterns, terms: tables.terms, ...indexRules(compiled) };
+  preparePresearch(set);
+  return set;
 }
 
 function indexRules(rules: readonly CompiledRule[]): Pick<CompiledRuleSet, 'byKey' | 'byPattern' | 'required' | 'requiredStart'> {

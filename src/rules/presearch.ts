@@ -70,6 +70,14 @@ function fieldsOfCode(code: number, tokens: ArticleTokens): number {
   return code >= 0 ? tokens.fieldsOf(code) : tokens.patternFields(-code - 1);
 }
 
+/**
+ * Builds the presearch state of a rule set ahead of its first article, so the exact terms' token
+ * records are computed once, with the rule set, rather than while articles wait.
+ */
+export function preparePresearch(set: CompiledRuleSet): void {
+  stateOf(set);
+}
+
 /** Whether every further required set of rule `r` has a member in the current article, in one of its fields. */
 function hasRequired(set: CompiledRuleSet, r: number, tokens: ArticleTokens): boolean {
   const req = set.required;

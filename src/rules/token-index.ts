@@ -18,11 +18,13 @@
  *
  * Lookup: open addressing with linear probing over `hashToken` values (computed once per token by
  * the caller), the table at most half full, a slot being the hash and the record's offset plus
- * one (0: empty). Records are computed on first sight (trie walk of the patterns, index lookups)
- * and kept for the life of the rule set; `full` says when the memo has grown past `MEMO_LIMIT`
+ * one (0: empty). The rule set's exact terms get their records when the index is built; any other
+ * token's record is computed on first sight (trie walk of the patterns, index lookups). Records are
+ * kept for the life of the rule set; `full` says when the memo has grown past `MEMO_LIMIT`
  * distinct tokens and the caller should start a fresh index.
  */
 import type { CompiledRuleSet } from './compile.js';
+import { hashToken } from './token-filter.js';
 
 export const NO_ENTRY = -1;
 const MEMO_LIMIT = 200_000;
@@ -42,6 +44,7 @@ export class TokenIndex {
     this.entryCount = set.terms.size;
     this.slots = new Int32Array(2 << INITIAL_BITS);
     this.mask = (1 << INITIAL_BITS) - 1;
+    for (const term of set.terms.keys()) this.lookup(term, hashToken(term));
   }
 
   get full(): boolean {

@@ -1,7 +1,8 @@
 /**
  * Compiles watch rules, once per config load, into a `CompiledRuleSet`: each query parsed, its
  * aliases resolved, its words analysed into exact tokens and wildcard patterns, field prefixes
- * pushed down to the leaves, and the rule indexed for the presearcher by the terms it requires.
+ * pushed down to the leaves, and the rule indexed for the presearcher by the terms it requires;
+ * the presearcher's token index (`token-index.ts`) is built with the set, not on its first article.
  *
  * Required terms (the Luwak idea, see `anchors.ts`): a rule is indexed by its anchors, one of which
  * must occur in any article it matches, and keeps further required sets that the matcher checks
@@ -15,9 +16,10 @@
 import { RuleError, type RuleProblem } from '../errors.js';
 import type { Aliases, RuleConfig } from '../config/types.js';
 import { analyzeTerms } from './analyze.js';
-import { anchorsOf, cheapest, encodeRequired, requiredSets, type Anchor } from './anchors.js';
+import { anchorsOf, cheapest, encodeRequired, metaKey, requiredSets, requiredSetsDecide, type Anchor } from './anchors.js';
 import { compileCheck, type Check } from './evaluate.js';
 import { parseQuery } from './parse.js';
+import { preparePresearch } from './presearch.js';
 import { QuerySyntaxError, TEXT_FIELDS, type QueryNode } from './syntax.js';
 import { isWildcard, PatternTable } from './wildcard.js';
 
@@ -46,7 +48,8 @@ export type Expr =
   | { readonly kind: 'all'; readonly children: readonly Expr[]; readonly check: readonly Expr[] }
   | { readonly kind: 'not'; readonly child: Expr }
   | { readonly kind: 'near'; readonly distance: number; readonly ordered: boolean; readonly left: Expr; readonly right: Expr }
-  | { readonly kind: 'source' | 'lang'; readonly value: string };
+  /** `term` is the id of the presearch key (`metaKey`), which the matcher marks present from the article's metadata. */
+  | { readonly kind: 'source' | 'lang'; readonly value: string; readonly term: number };
 
 export interface CompiledRule {
   readonly id: string;
@@ -60,6 +63,8 @@ export interface CompiledRule {
   readonly anchors: readonly Anchor[];
   /** Further sets of which one member must occur, encoded by `encodeRequired`. */
   readonly required: readonly number[];
+  /** Whether the required sets having members decides the rule (`requiredSetsDecide`). */
+  readonly decidedByRequired: boolean;
 }
 
 export interface CompiledRuleSet {
@@ -72,7 +77,7 @@ export interface CompiledRuleSet {
   /** Every rule's `required`, concatenated in one array (rule i's starts at `requiredStart[i]`) for locality. */
   readonly required: Int32Array;
   readonly requiredStart: Int32Array;
-  /** Every exact token any rule tests -> its id: other tokens of an article need no positions. */
+  /** Every exact token any rule tests, and every `source:`/`lang:` key, -> its id: other tokens of an article need no positions. */
   readonly terms: ReadonlyMap<string, number>;
 }
 
@@ -94,15 +99,18 @@ export function compileRules(rules: readonly RuleConfig[], aliases: Aliases): Co
       const anchors = anchorsOf(expr, patterns);
       if (!anchors) throw new CompileError('the query could match without any positive term (add a term that must be present)', 0);
       const unique = [...new Map(anchors.map((a) => ['key' in a ? `k${a.key}` : `p${a.pattern}`, a])).values()];
-      const required = encodeRequired(requiredSets(expr, patterns));
-      compiled.push({ id: rule.id, name: rule.name, priority: rule.priority, query: rule.query, tree, expr, check: compileCheck(expr), anchors: unique, required });
+      const required = encodeRequired(requiredSets(expr, patterns), unique);
+      const decidedByRequired = requiredSetsDecide(expr);
+      compiled.push({ id: rule.id, name: rule.name, priority: rule.priority, query: rule.query, tree, expr, check: compileCheck(expr), anchors: unique, required, decidedByRequired });
     } catch (e) {
       if (e instanceof QuerySyntaxError || e instanceof CompileError) problems.push({ ruleId: rule.id, offset: e.offset, message: e.message });
       else throw e;
     }
   }
   if (problems.length > 0) throw new RuleError(problems);
-  return { rules: compiled, patterns, terms: tables.terms, ...indexRules(compiled) };
+  const set: CompiledRuleSet = { rules: compiled, patterns, terms: tables.terms, ...indexRules(compiled) };
+  preparePresearch(set);
+  return set;
 }
 
 function indexRules(rules: readonly CompiledRule[]): Pick<CompiledRuleSet, 'byKey' | 'byPattern' | 'required' | 'requiredStart'> {
@@ -164,7 +172,7 @@ function toExpr(node: QueryNode, fields: FieldMask, aliases: Aliases, tables: Ta
       return sub(node.child, 1 << TEXT_FIELDS.indexOf(node.field));
     case 'source':
     case 'lang':
-      return { kind: node.kind, value: node.value };
+      return { kind: node.kind, value: node.value, term: termId(metaKey(node.kind, node.value), tables) };
     case 'or':
       return { kind: 'any', children: node.children.map((c) => sub(c)) };
     case 'and': {

@@ -38,6 +38,17 @@ export interface EvalContext {
   exact(test: Extract<TokenTest, { exact: string }>): readonly number[] | undefined;
   /** The packed positions of each distinct article token that pattern `id` matches. */
   matching(id: number): readonly (readonly number[])[];
+  /** The fields an exact token occurs in, a bit per field (0 when it does not occur). */
+  exactFields(test: Extract<TokenTest, { exact: string }>): number;
+  /** The fields some token that pattern `id` matches occurs in. */
+  matchingFields(id: number): number;
+}
+
+/** The fields (a bit each) of a list of packed positions. */
+export function fieldsOfPositions(list: readonly number[] | undefined): number {
+  let fields = 0;
+  for (const packed of list ?? []) fields |= 1 << Math.floor(packed / FIELD_STRIDE);
+  return fields;
 }
 
 const NONE: readonly Occurrence[] = [];
@@ -49,23 +60,27 @@ function packedPositions(test: TokenTest, ctx: EvalContext): readonly number[] {
   return lists.length === 1 ? (lists[0] ?? NO_POSITIONS) : lists.flat();
 }
 
-function tokenPasses(test: TokenTest, token: string | undefined, patterns: PatternTable): boolean {
-  if (token === undefined) return false;
+function tokenPasses(test: TokenTest | undefined, token: string | undefined, patterns: PatternTable): boolean {
+  if (test === undefined || token === undefined) return false;
   return 'exact' in test ? test.exact === token : patterns.test(test.pattern, token);
 }
 
-function textOccurrences(leaf: Extract<Expr, { kind: 'text' }>, ctx: EvalContext): Occurrence[] {
-  const [head, ...rest] = leaf.tokens;
+/** The occurrences of a term or phrase; with `firstOnly`, at most one (for a true/false check). */
+function textOccurrences(leaf: Extract<Expr, { kind: 'text' }>, ctx: EvalContext, firstOnly = false): Occurrence[] {
+  const { tokens } = leaf;
   const out: Occurrence[] = [];
+  const head = tokens[0];
   if (!head) return out;
   for (const packed of packedPositions(head, ctx)) {
     const field = Math.floor(packed / FIELD_STRIDE);
     if ((leaf.fields & (1 << field)) === 0) continue;
     const first = packed - field * FIELD_STRIDE;
     const terms = ctx.article.fields[field]?.terms ?? [];
-    if (rest.every((t, k) => tokenPasses(t, terms[first + 1 + k], ctx.patterns))) {
-      out.push({ field, first, last: first + rest.length, label: leaf.label });
-    }
+    let k = 1;
+    while (k < tokens.length && tokenPasses(tokens[k], terms[first + k], ctx.patterns)) k++;
+    if (k < tokens.length) continue;
+    out.push({ field, first, last: first + tokens.length - 1, label: leaf.label });
+    if (firstOnly) break;
   }
   return out;
 }
@@ -90,12 +105,6 @@ function nearOccurrences(expr: Extract<Expr, { kind: 'near' }>, ctx: EvalContext
   return used.size > 0 ? [...used] : null;
 }
 
-function anyPositionIn(list: readonly number[] | undefined, fields: number): boolean {
-  if (!list) return false;
-  for (const packed of list) if ((fields & (1 << Math.floor(packed / FIELD_STRIDE))) !== 0) return true;
-  return false;
-}
-
 export type Check = (ctx: EvalContext) => boolean;
 
 /**
@@ -109,11 +118,11 @@ export function compileCheck(expr: Expr): Check {
       const { fields, tokens } = expr;
       const head = tokens[0];
       if (head && tokens.length === 1) {
-        if ('exact' in head) return (ctx) => anyPositionIn(ctx.exact(head), fields);
+        if ('exact' in head) return (ctx) => (ctx.exactFields(head) & fields) !== 0;
         const id = head.pattern;
-        return (ctx) => ctx.matching(id).some((list) => anyPositionIn(list, fields));
+        return (ctx) => (ctx.matchingFields(id) & fields) !== 0;
       }
-      return (ctx) => textOccurrences(expr, ctx).length > 0;
+      return (ctx) => textOccurrences(expr, ctx, true).length > 0;
     }
     case 'all': {
       const parts = expr.check.map(compileCheck);

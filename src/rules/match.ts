@@ -12,7 +12,7 @@
  */
 import type { RuleMatch, Span, TextField } from '../types.js';
 import type { CompiledRule, CompiledRuleSet } from './compile.js';
-import { evaluate, FIELD_STRIDE, type AnalyzedArticle, type EvalContext, type Occurrence } from './evaluate.js';
+import { evaluate, FIELD_STRIDE, fieldsOfPositions, type AnalyzedArticle, type EvalContext, type Occurrence } from './evaluate.js';
 import { analyzeFields, presearch, type MatchableArticle } from './presearch.js';
 import { TEXT_FIELDS } from './syntax.js';
 
@@ -37,7 +37,8 @@ export function matchArticle(set: CompiledRuleSet, article: MatchableArticle): R
   const found: { index: number; match: RuleMatch }[] = [];
   for (const index of candidates) {
     const rule = set.rules[index];
-    const match = rule && verifyRule(rule, ctx);
+    // Presearch has checked every candidate's required sets; where they decide the rule, only the occurrences are left to find.
+    const match = rule && verifyRule(rule, ctx, rule.decidedByRequired);
     if (match) found.push({ index, match });
   }
   // Sorting the few matches, not the many candidates, restores the rule set's order.
@@ -61,6 +62,8 @@ export function matchArticleNaive(set: CompiledRuleSet, article: MatchableArticl
       }
       return lists;
     },
+    exactFields: (test) => fieldsOfPositions(analyzed.positions.get(test.exact)),
+    matchingFields: (id) => ctx.matching(id).reduce((fields, list) => fields | fieldsOfPositions(list), 0),
   };
   const out: RuleMatch[] = [];
   for (const rule of set.rules) {
@@ -70,29 +73,45 @@ export function matchArticleNaive(set: CompiledRuleSet, article: MatchableArticl
   return out;
 }
 
-/** Evaluates one rule in a context; the match with its highlights and terms, if it holds. */
-export function verifyRule(rule: CompiledRule, ctx: EvalContext): RuleMatch | undefined {
-  if (!rule.check(ctx)) return undefined;
-  const occ = evaluate(rule.expr, ctx) ?? [];
-  return { ruleId: rule.id, highlights: toHighlights(occ, ctx.article), terms: [...new Set(occ.map((o) => o.label))] };
+/**
+ * Evaluates one rule in a context; the match with its highlights and terms, if it holds. The
+ * compiled check runs first, so a rule that does not hold costs no occurrences, unless the caller
+ * knows the rule holds already (`skipCheck`); the occurrences decide either way.
+ */
+export function verifyRule(rule: CompiledRule, ctx: EvalContext, skipCheck = false): RuleMatch | undefined {
+  if (!skipCheck && !rule.check(ctx)) return undefined;
+  const occ = evaluate(rule.expr, ctx);
+  if (!occ) return undefined;
+  return { ruleId: rule.id, highlights: toHighlights(occ, ctx.article), terms: labelsOf(occ) };
 }
 
+/** The distinct labels of `occ`, in order of appearance (there are few: one per leaf that matched). */
+function labelsOf(occ: readonly Occurrence[]): string[] {
+  const out: string[] = [];
+  for (const o of occ) if (!out.includes(o.label)) out.push(o.label);
+  return out;
+}
+
+/** Spans per field, in `TEXT_FIELDS` order, each field's sorted by start then end and overlapping ones merged. */
 function toHighlights(occ: readonly Occurrence[], article: AnalyzedArticle): Partial<Record<TextField, readonly Span[]>> {
-  const out: Partial<Record<TextField, Span[]>> = {};
-  TEXT_FIELDS.forEach((name, f) => {
-    const text = article.fields[f];
-    if (!text) return;
-    const spans = occ
-      .filter((o) => o.field === f)
-      .map((o) => ({ start: text.starts[o.first] ?? 0, end: text.ends[o.last] ?? 0 }))
-      .sort((a, b) => a.start - b.start || a.end - b.end);
-    const merged: Span[] = [];
-    for (const s of spans) {
-      const prev = merged[merged.length - 1];
-      if (prev && s.start <= prev.end) merged[merged.length - 1] = { start: prev.start, end: Math.max(prev.end, s.end) };
-      else merged.push(s);
-    }
-    if (merged.length > 0) out[name] = merged;
+  const spans = occ.map((o) => {
+    const text = article.fields[o.field];
+    return { field: o.field, start: text?.starts[o.first] ?? 0, end: text?.ends[o.last] ?? 0 };
   });
+  spans.sort((a, b) => a.field - b.field || a.start - b.start || a.end - b.end);
+  const out: Partial<Record<TextField, Span[]>> = {};
+  let merged: Span[] = [];
+  let field = -1;
+  for (const s of spans) {
+    if (s.field !== field) {
+      field = s.field;
+      merged = [];
+      const name = TEXT_FIELDS[field];
+      if (name) out[name] = merged;
+    }
+    const prev = merged[merged.length - 1];
+    if (prev && s.start <= prev.end) merged[merged.length - 1] = { start: prev.start, end: Math.max(prev.end, s.end) };
+    else merged.push({ start: s.start, end: s.end });
+  }
   return out;
 }

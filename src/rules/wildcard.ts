@@ -3,23 +3,25 @@
  * to the whole analysed token, and the index that finds every pattern a token matches without
  * testing every pattern.
  *
- * Each distinct pattern is stored once. A pattern with a literal prefix (`sanction*`, `pu?in`)
- * goes into a character trie under that prefix: walking a token down the trie visits only the
- * patterns whose prefix the token starts with. A pattern that starts with a wildcard but ends with
- * literal characters (`*enka`) goes into a second trie of reversed suffixes. Only patterns with no
- * literal prefix or suffix (`*`, `?`, `*shen*`) are tested against every token; there are at most
- * as many of those as such distinct patterns are written, not one per rule.
+ * Each distinct pattern is stored once. A pattern goes into a trie (over UTF-16 code units) under
+ * its longer literal end: under its prefix (`sanction*`, `pu?in`; the prefix on a tie) in one
+ * trie, under its reversed suffix (`*enka`, `be?arusian`) in another, so walking a token down each
+ * trie visits only the patterns whose literal end the token has. A pattern that is just that end
+ * and one `*` (`sanction*`, `*enka`) matches every token that reaches it; any other is tested with
+ * its regular expression. Only patterns with no literal prefix or suffix (`*`, `?`, `*shen*`) are
+ * tested against every token; there are at most as many of those as such distinct patterns are
+ * written, not one per rule.
  */
 
 interface TrieNode {
-  readonly children: Map<string, TrieNode>;
+  readonly children: Map<number, TrieNode>;
   readonly patterns: number[];
 }
 
 export interface WildcardPattern {
   readonly text: string;
-  /** True when the pattern is a literal prefix followed by one `*`: a trie hit needs no test. */
-  readonly plainPrefix: boolean;
+  /** True when the pattern is its trie key and one `*` (`sanction*`, `*enka`): a trie hit needs no test. */
+  readonly plain: boolean;
   readonly regex: RegExp;
 }
 
@@ -27,10 +29,11 @@ function newNode(): TrieNode {
   return { children: new Map(), patterns: [] };
 }
 
-function insert(root: TrieNode, key: string, id: number): void {
+/** Inserts `id` under `key`, read forwards or (`reversed`) backwards. */
+function insert(root: TrieNode, key: string, reversed: boolean, id: number): void {
   let node = root;
   for (let i = 0; i < key.length; i++) {
-    const ch = key[i] ?? '';
+    const ch = key.charCodeAt(reversed ? key.length - 1 - i : i);
     let child = node.children.get(ch);
     if (!child) {
       child = newNode();
@@ -69,10 +72,12 @@ export class PatternTable {
     const id = this.patterns.length;
     const prefix = /^[^*?]*/.exec(pattern)?.[0] ?? '';
     const suffix = /[^*?]*$/.exec(pattern)?.[0] ?? '';
-    this.patterns.push({ text: pattern, plainPrefix: pattern === `${prefix}*`, regex: toRegex(pattern) });
+    const byPrefix = prefix.length > 0 && prefix.length >= suffix.length;
+    const plain = byPrefix ? pattern === `${prefix}*` : pattern === `*${suffix}`;
+    this.patterns.push({ text: pattern, plain, regex: toRegex(pattern) });
     this.ids.set(pattern, id);
-    if (prefix.length > 0) insert(this.prefixes, prefix, id);
-    else if (suffix.length > 0) insert(this.suffixes, suffix.split('').reverse().join(''), id);
+    if (byPrefix) insert(this.prefixes, prefix, false, id);
+    else if (suffix.length > 0) insert(this.suffixes, suffix, true, id);
     else this.unanchored.push(id);
     return id;
   }
@@ -82,17 +87,21 @@ export class PatternTable {
     return p !== undefined && p.regex.test(token);
   }
 
+  private foundAt(node: TrieNode, token: string, found: (id: number) => void): void {
+    for (const id of node.patterns) if (this.patterns[id]?.plain === true || this.test(id, token)) found(id);
+  }
+
   /** Calls `found` with the id of every pattern that matches `token`. */
   forEachMatch(token: string, found: (id: number) => void): void {
     let node: TrieNode | undefined = this.prefixes;
     for (let i = 0; i < token.length && node; i++) {
-      node = node.children.get(token[i] ?? '');
-      if (node) for (const id of node.patterns) if (this.patterns[id]?.plainPrefix === true || this.test(id, token)) found(id);
+      node = node.children.get(token.charCodeAt(i));
+      if (node) this.foundAt(node, token, found);
     }
     node = this.suffixes;
     for (let i = token.length - 1; i >= 0 && node; i--) {
-      node = node.children.get(token[i] ?? '');
-      if (node) for (const id of node.patterns) if (this.test(id, token)) found(id);
+      node = node.children.get(token.charCodeAt(i));
+      if (node) this.foundAt(node, token, found);
     }
     for (const id of this.unanchored) if (this.test(id, token)) found(id);
   }

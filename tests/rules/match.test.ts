@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compileRules } from '../../src/rules/compile.js';
-import { matchArticle, matchArticleNaive, type MatchableArticle } from '../../src/rules/match.js';
+import { matchArticle, matchArticleNaive, presearch, type MatchableArticle } from '../../src/rules/match.js';
 
 const ALIASES = {
   putin: ['Putin*', 'Путин*', 'Пуцін*', 'Pucin*'],
@@ -121,7 +121,6 @@ describe('matching', () => {
 describe('presearch index', () => {
   it('agrees with testing every rule on generated articles and rules, while verifying few of them', async () => {
     const { buildAliases, buildArticle, buildRules, buildVocabulary, seededRandom } = await import('../../bench/match-corpus.js');
-    const { presearch } = await import('../../src/rules/match.js');
     const rnd = seededRandom(7);
     const vocab = buildVocabulary(rnd, 3_000);
     const set = compileRules(buildRules(seededRandom(8), vocab, 20, 400), buildAliases(rnd, vocab, 20));
@@ -138,20 +137,28 @@ describe('presearch index', () => {
     expect(candidates / 60).toBeLessThan(set.rules.length / 5);
   });
 
-  it('drops a candidate whose other required terms are absent before verifying it', async () => {
-    const { presearch } = await import('../../src/rules/match.js');
+  /** The ids of the rules (id -> query) that presearch leaves as candidates for an article. */
+  function candidates(queries: Record<string, string>): (fields: Partial<MatchableArticle>) => string[] {
     const set = compileRules(
-      [
-        { id: 'both', name: 'b', priority: 'normal', query: 'lukashenka AND xi' },
-        { id: 'near', name: 'n', priority: 'normal', query: 'putin NEAR/3 sanction*' },
-        { id: 'either', name: 'e', priority: 'normal', query: 'lukashenka OR xi' },
-      ],
+      Object.entries(queries).map(([id, query]) => ({ id, name: id, priority: 'normal' as const, query })),
       {},
     );
-    const ids = (title: string): string[] => presearch(set, article({ title })).candidates.map((r) => set.rules[r]!.id).sort();
-    expect(ids('Lukashenka in Minsk')).toEqual(['either']);
-    expect(ids('Lukashenka meets Xi')).toEqual(['both', 'either']);
-    expect(ids('Putin on sanctions')).toEqual(['near']);
-    expect(ids('Putin in Minsk')).toEqual([]);
+    return (fields) => presearch(set, article(fields)).candidates.map((r) => set.rules[r]!.id).sort();
+  }
+
+  it('drops a candidate whose other required terms are absent before verifying it', () => {
+    const ids = candidates({ both: 'lukashenka AND xi', near: 'putin NEAR/3 sanction*', either: 'lukashenka OR xi' });
+    expect(ids({ title: 'Lukashenka in Minsk' })).toEqual(['either']);
+    expect(ids({ title: 'Lukashenka meets Xi' })).toEqual(['both', 'either']);
+    expect(ids({ title: 'Putin on sanctions' })).toEqual(['near']);
+    expect(ids({ title: 'Putin in Minsk' })).toEqual([]);
+  });
+
+  it('drops a candidate whose required term occurs only outside its fields, or whose source: or lang: the article lacks', () => {
+    const ids = candidates({ title: 'title:lukashenka AND xi', lang: 'lukashenka AND lang:be', source: 'lukashenka AND (source:belta OR xi)' });
+    expect(ids({ content: 'Lukashenka met Xi' })).toEqual(['source']);
+    expect(ids({ title: 'Lukashenka', content: 'met Xi', lang: 'be-Latn' })).toEqual(['lang', 'source', 'title']);
+    expect(ids({ content: 'Lukashenka', lang: 'ru', sourceId: 'BelTA' })).toEqual(['source']);
+    expect(ids({ content: 'Lukashenka', lang: 'ru', sourceId: 'svaboda' })).toEqual([]);
   });
 });

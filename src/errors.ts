@@ -14,7 +14,7 @@ export const ERROR_CODES = {
   BW_USAGE: 'thrown when a command line is invalid (unknown option, missing argument, bad value)',
   BW_INPUT: 'thrown when an input file given on the command line cannot be read or is malformed',
   BW_RULE: 'thrown when a watch rule query cannot be parsed or compiled; `problems` lists each with file:line:col',
-  BW_FETCH: 'thrown when a source cannot be fetched; `kind` says which (dns, connect, tls, timeout, too-large, http-status, blocked-address)',
+  BW_FETCH: 'thrown when a source cannot be fetched; `kind` says which (dns, connect, tls, timeout, protocol, too-large, http-status, blocked-address)',
   BW_PARSE: 'thrown when fetched bytes are not a feed or page belwatch can read (not-a-feed, parse-error, selector-broke)',
   BW_REDIS: 'thrown when Redis cannot be reached or answers in a way belwatch cannot work with',
   BW_CHANNEL: 'thrown when a delivery channel fails; `permanent` says whether retrying can help',
@@ -89,7 +89,7 @@ export class RuleError extends BelwatchError {
 }
 
 /** What went wrong with a fetch; kept with its detail for source health. */
-export type FetchErrorKind = 'dns' | 'connect' | 'tls' | 'timeout' | 'too-large' | 'http-status' | 'blocked-address';
+export type FetchErrorKind = 'dns' | 'connect' | 'tls' | 'timeout' | 'protocol' | 'too-large' | 'http-status' | 'blocked-address';
 
 /** Thrown (or returned in a fetch outcome) when a URL cannot be fetched; `kind` says why. */
 export class FetchError extends BelwatchError {

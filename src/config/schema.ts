@@ -178,7 +178,7 @@ export const settingsFileSchema = z.strictObject({
     .default({ attempts: 8, backoff: 5_000 }),
   workers: z
     .strictObject({
-      pollConcurrency: intLike(1, 256).default(8),
+      pollConcurrency: intLike(1, 256).default(64),
       processConcurrency: intLike(1, 256).default(4),
       /** How long a job's lock lasts without renewal; a killed worker's job is taken over after this. */
       lockDuration: durationSchema.default(60_000),
@@ -187,7 +187,7 @@ export const settingsFileSchema = z.strictObject({
       /** On SIGTERM, how long the shutdown may take: jobs still running near its end are handed back to their queues. */
       shutdownGrace: durationSchema.default(30_000),
     })
-    .default({ pollConcurrency: 8, processConcurrency: 4, lockDuration: 60_000, stalledInterval: 30_000, shutdownGrace: 30_000 }),
+    .default({ pollConcurrency: 64, processConcurrency: 4, lockDuration: 60_000, stalledInterval: 30_000, shutdownGrace: 30_000 }),
   log: z
     .strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') })
     .default({ level: 'info' }),

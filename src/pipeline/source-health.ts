@@ -30,6 +30,7 @@ export interface SourceHealth {
   readonly sourceId: string;
   readonly lastAttempt: string | null;
   readonly lastSuccess: string | null;
+  /** The last poll's HTTP status; null when it got none (a timeout, a reset, garbage instead of HTTP). */
   readonly lastStatus: number | null;
   readonly consecutiveFailures: number;
   readonly lastErrorClass: string | null;
@@ -78,7 +79,9 @@ export function emptyHealth(sourceId: string): SourceHealth {
 
 export function recordPoll(prev: SourceHealth, outcome: PollOutcome, intervalMs: number, nowMs: number, random: () => number = Math.random): SourceHealth {
   const now = new Date(nowMs).toISOString();
-  const base = { ...prev, lastAttempt: now, polls: prev.polls + 1, lastStatus: outcome.status ?? prev.lastStatus };
+  // a failure without a status must not keep showing the last success's 200 next to its error
+  const lastStatus = outcome.kind === 'error' ? (outcome.status ?? null) : (outcome.status ?? prev.lastStatus);
+  const base = { ...prev, lastAttempt: now, polls: prev.polls + 1, lastStatus };
   const effectiveInterval = prev.intervalMs ?? intervalMs;
   if (outcome.kind === 'error') {
     const failures = prev.consecutiveFailures + 1;

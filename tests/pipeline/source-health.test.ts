@@ -26,6 +26,12 @@ describe('recordPoll', () => {
     expect(recovered.itemsSeen).toBe(1);
   });
 
+  it('records no status for a failure that got none, not the last success\'s 200', () => {
+    const h = polls([{ kind: 'ok', status: 200, items: 5 }, { kind: 'error', errorClass: 'timeout' }]);
+    expect(h.lastStatus).toBeNull();
+    expect(polls([{ kind: 'ok', status: 200, items: 5 }, { kind: 'error', errorClass: 'http-status', status: 500 }]).lastStatus).toBe(500);
+  });
+
   it('backs off exponentially after repeated failures, capped at 6 hours', () => {
     const h2 = polls([{ kind: 'error' }, { kind: 'error' }]);
     // second failure at T0+15m: interval * 2^1 = 30 min

@@ -157,6 +157,12 @@ describe('fetchUrl', () => {
     expect(out.kind === 'ok' && out.body.length).toBe(0);
   });
 
+  it('reports a TLS record where the status line should be as protocol', async () => {
+    server.route('/tls', (req) => void req.socket.end(Buffer.from('16030100310200002d0303' + 'ab'.repeat(40), 'hex')));
+    const out = await fetchUrl(`${server.url}/tls`, { settings: testSettings() });
+    expect(out.kind === 'error' && out.error.kind).toBe('protocol');
+  });
+
   it('reports a refused connection as connect', async () => {
     const port = server.port;
     await server.close();
@@ -195,6 +201,8 @@ describe('toFetchError', () => {
     [{ code: 'DEPTH_ZERO_SELF_SIGNED_CERT' }, 'tls'],
     [{ code: 'ERR_TLS_CERT_ALTNAME_INVALID' }, 'tls'],
     [{ message: 'wrapped', cause: { code: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE' } }, 'tls'],
+    [{ code: 'HPE_INVALID_CONSTANT' }, 'protocol'],
+    [{ message: 'terminated', cause: { name: 'HTTPParserError', code: 'HPE_INVALID_HEADER_TOKEN' } }, 'protocol'],
   ])('maps %o to %s', (err, kind) => {
     expect(toFetchError(Object.assign(new Error('x'), err), 'http://h/', false, 1000).kind).toBe(kind);
   });

@@ -1,8 +1,9 @@
 /**
  * Maps any transport failure to one `FetchError` kind (miniflux's response_handler idea): walks the
  * error and its `cause` chain for a `FetchError` we threw ourselves (the SSRF guard, the body cap),
- * a Node/undici error code, or the deadline's abort. Unknown failures become `connect`, with the
- * original message kept as detail.
+ * a Node/undici error code, or the deadline's abort. A response undici's HTTP parser rejects
+ * (`HPE_*`: TLS bytes or another protocol where a status line should be) is `protocol`. Unknown
+ * failures become `connect`, with the original message kept as detail.
  */
 import { FetchError, describeError, type FetchErrorKind } from '../../errors.js';
 
@@ -27,7 +28,9 @@ function kindOf(e: unknown): FetchErrorKind | undefined {
     if (DNS.has(code)) return 'dns';
     if (TIMEOUT.has(code)) return 'timeout';
     if (TLS_PREFIX.test(code)) return 'tls';
+    if (code.startsWith('HPE_')) return 'protocol';
   }
+  if (name === 'HTTPParserError') return 'protocol';
   if (name === 'TimeoutError') return 'timeout';
   return undefined;
 }

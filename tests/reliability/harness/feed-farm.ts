@@ -1,6 +1,6 @@
 /**
- * The feed farm: one HTTP server on 127.0.0.1 (or `host`, another loopback address; port 0) playing
- * N outlets, each at `/feed/<i>`.
+ * The feed farm: one HTTP server on 127.0.0.1 (or `host`, another loopback address; port 0; or
+ * several, `ports`) playing N outlets, each at `/feed/<i>`.
  *
  * Healthy outlets publish steadily: item k of outlet i appears at `start + offset(i) + k × every`
  * (while the farm is not frozen) and the feed shows the newest `window` items, with an ETag that
@@ -38,6 +38,11 @@ export interface FarmOptions {
   /** For `custom` outlets: the response of the n-th request (status 200 and no other header unless given). */
   readonly custom?: (source: number, n: number) => CustomResponse;
   readonly host?: string;
+  /**
+   * Listen on this many ports (default 1), outlet i on port `i % ports`: belwatch's per-host
+   * limits count a port as a host of its own, so the outlets are not all one host to it.
+   */
+  readonly ports?: number;
 }
 
 export interface CustomResponse {
@@ -199,7 +204,7 @@ export async function startFeedFarm(opts: FarmOptions): Promise<FeedFarm> {
     }
   };
 
-  const server = createServer((req, res) => {
+  const handle = (req: IncomingMessage, res: ServerResponse): void => {
     const m = /^\/feed\/(\d+)/.exec(req.url ?? '');
     const i = m ? Number(m[1]) : -1;
     if (i < 0 || i >= opts.sources) return void res.writeHead(404).end('not found');
@@ -211,20 +216,25 @@ export async function startFeedFarm(opts: FarmOptions): Promise<FeedFarm> {
     const etag = `"${i}-${count}"`;
     if (req.headers['if-none-match'] === etag) return void res.writeHead(304, { etag }).end();
     res.writeHead(200, { 'content-type': 'application/rss+xml; charset=utf-8', etag }).end(feed(i, count, now));
-  });
-  server.on('connection', (s: Socket) => {
-    accepted++;
-    sockets.add(s);
-    s.once('close', () => sockets.delete(s));
-  });
-  server.keepAliveTimeout = 30_000;
-  await new Promise<void>((resolve) => server.listen(0, opts.host ?? '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  origin = `http://${opts.host ?? '127.0.0.1'}:${port}`;
+  };
+  const servers = Array.from({ length: Math.max(1, opts.ports ?? 1) }, () => createServer(handle));
+  const origins: string[] = [];
+  for (const server of servers) {
+    server.on('connection', (s: Socket) => {
+      accepted++;
+      sockets.add(s);
+      s.once('close', () => sockets.delete(s));
+    });
+    server.keepAliveTimeout = 30_000;
+    await new Promise<void>((resolve) => server.listen(0, opts.host ?? '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    origins.push(`http://${opts.host ?? '127.0.0.1'}:${port}`);
+  }
+  origin = origins[0] ?? '';
 
   return {
     origin,
-    url: (i) => `${origin}/feed/${i}`,
+    url: (i) => `${origins[i % origins.length] ?? origin}/feed/${i}`,
     itemUrl,
     served,
     requests,
@@ -248,7 +258,8 @@ export async function startFeedFarm(opts: FarmOptions): Promise<FeedFarm> {
       new Promise<void>((resolve) => {
         for (const t of timers) clearTimeout(t);
         for (const s of sockets) s.destroy();
-        server.close(() => resolve());
+        let open = servers.length;
+        for (const server of servers) server.close(() => --open === 0 && resolve());
       }),
   };
 }

@@ -168,7 +168,8 @@ it(`keeps healthy sources' cycle time when 30 % of ${SOURCES} sources fail, and 
   // the work of a cycle: its CPU less what the workers spend idle over as long (a failing cycle
   // lasts until its last timeout)
   const idleRate = percentile(idle, 50);
-  const work = (c: CycleTimes): string => Math.max(0, c.cpuSecs - idleRate * c.spanSecs).toFixed(1);
+  const work = (c: CycleTimes): number => Math.max(0, c.cpuSecs - idleRate * c.spanSecs);
+  const cpuGrowth = failingCycles.map((f, k) => work(f) / work(healthyCycles[k] ?? f) - 1);
   // per pair, so a burst of load elsewhere on the machine skews one pair, not the figure
   const pairGrowth = failingCycles.map((f, k) => f.timedMs / (healthyCycles[k]?.timedMs ?? NaN) - 1);
   const growth = percentile(pairGrowth, 50);
@@ -206,7 +207,8 @@ it(`keeps healthy sources' cycle time when 30 % of ${SOURCES} sources fail, and 
     ['healthy sources cycle, 30 % failing', failingCycles.map((c) => secs(c.timedMs)).join(', ')],
     ['growth per pair (median)', `${pairGrowth.map(pct).join(', ')} (${pct(growth)})`],
     ['whole failing cycle (to the last failure recorded)', `${failingCycles.map((c) => secs(c.allMs)).join(', ')} (http.timeout ${HTTP_TIMEOUT})`],
-    ['worker CPU per cycle above idle, healthy / failing', `${healthyCycles.map(work).join(', ')} / ${failingCycles.map(work).join(', ')} s`],
+    ['worker CPU per cycle above idle, healthy / failing', `${healthyCycles.map((c) => work(c).toFixed(1)).join(', ')} / ${failingCycles.map((c) => work(c).toFixed(1)).join(', ')} s`],
+    ['CPU growth per pair (median)', `${cpuGrowth.map(pct).join(', ')} (${pct(percentile(cpuGrowth, 50))})`],
     ['failing sources with the right error class', `${broken.length - misclassified.length} of ${broken.length}`],
     ...byFault,
     ['peak RSS per worker', workers.map((p) => `${p.peakRssMb().toFixed(0)} MB`).join(', ')],

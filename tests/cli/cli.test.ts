@@ -17,7 +17,7 @@ describe('belwatch CLI', () => {
       expect(r.code, cmd).toBe(0);
       expect(r.stdout, cmd).toContain(`Usage: belwatch ${cmd}`);
     }
-  });
+  }, 120_000); // one process per command, one after another: slow on a loaded machine
 
   it('validates the shipped config', () => {
     const r = runCli(['validate']);

@@ -9,7 +9,7 @@
  * (must be 0), matching stories missing from each channel (must be 0), and extra copies per
  * channel, which may only come from the inherent step (a kill after the remote accepted, before
  * the mark): for webhooks and email every extra copy must carry the first copy's webhook-id /
- * Message-ID, and no channel may have more extra copies than there were kills.
+ * Message-ID, and no channel may have more extra copies than one resent message per kill.
  */
 import { afterAll, expect, it } from 'vitest';
 import { scale } from './harness/profile.js';
@@ -59,14 +59,16 @@ it(`loses nothing when workers are SIGKILLed ${ROUNDS} times`, async () => {
     ...settled.tallies.map((t): [string, string] => [`${t.channel}: stories delivered / lost / extra copies (same id)`, `${t.delivered} / ${t.lost} / ${t.duplicates} (${t.sameIdDuplicates})`]),
   ];
   const idOk = ['webhook', 'email'].every((c) => byChannel[c]!.duplicates === byChannel[c]!.sameIdDuplicates);
-  const met = settled.complete && settled.lostArticles.length === 0 && settled.tallies.every((t) => t.lost === 0 && t.duplicates <= kills) && idOk;
-  recordResult({ id: '1', title: 'SIGKILL of workers during polling and delivery', figures, target: 'articles lost 0, digests lost 0, duplicates only at the inherent step (same id, at most one per kill)', met });
+  const met = settled.complete && settled.lostArticles.length === 0 && settled.tallies.every((t) => t.lost === 0 && t.duplicates <= kills * Math.max(1, ...settled.deliveries.filter((d) => d.channel === t.channel).map((d) => d.urls.length))) && idOk;
+  recordResult({ id: '1', title: 'SIGKILL of workers during polling and delivery', figures, target: 'articles lost 0, digests lost 0, duplicates only at the inherent step (same id, at most one message per kill)', met });
 
   expect(settled.lostArticles).toEqual([]);
   for (const t of settled.tallies) {
     expect(t.lostUrls, `${t.channel} lost stories`).toEqual([]);
     expect(t.expected, `${t.channel} had stories to deliver`).toBeGreaterThan(0);
-    expect(t.duplicates, `${t.channel} extra copies`).toBeLessThanOrEqual(kills);
+    // a kill at the inherent step resends one message, which may carry several stories
+    const perMessage = Math.max(1, ...settled.deliveries.filter((d) => d.channel === t.channel).map((d) => d.urls.length));
+    expect(t.duplicates, `${t.channel} extra copies`).toBeLessThanOrEqual(kills * perMessage);
   }
   expect(byChannel['webhook']!.duplicates).toBe(byChannel['webhook']!.sameIdDuplicates);
   expect(byChannel['email']!.duplicates).toBe(byChannel['email']!.sameIdDuplicates);

@@ -14,7 +14,8 @@ export interface Child {
   stop(signal?: NodeJS.Signals, ms?: number): Promise<number | null>;
 }
 
-function wrap(proc: ChildProcess): Child {
+/** Tracks a child's exit and output (when piped); `stop` signals, waits, and SIGKILLs after its limit. */
+export function wrap(proc: ChildProcess): Child {
   let out = '';
   proc.stdout?.on('data', (d: Buffer) => (out += d.toString()));
   proc.stderr?.on('data', (d: Buffer) => (out += d.toString()));

@@ -105,14 +105,14 @@ async function runLoad(perRole: number): Promise<LoadFigures> {
     const delivered = Array.from({ length: SUBS }, () => new Map<string, number>());
     const firstAt = new Map<string, number>();
     let instantMsgs = 0;
-    for (const [n, d] of deliveries.entries()) {
+    for (const d of deliveries) {
       let sub = -1;
       if (d.channel === 'webhook') {
-        sub = Number(/\/hook\/(\d+)/.exec(w.webhook.received[n]?.path ?? '')?.[1] ?? -1);
+        sub = Number(/\/hook\/(\d+)/.exec(d.target)?.[1] ?? -1);
         instantMsgs++;
         for (const u of d.urls) if (!firstAt.has(`${sub} ${u}`)) firstAt.set(`${sub} ${u}`, d.at);
       } else if (d.channel === 'email') {
-        sub = Number(/desk-(\d+)@/.exec(w.mail.mails[n - w.webhook.received.length - w.slack.received.length]?.to.join(' ') ?? '')?.[1] ?? -1);
+        sub = Number(/desk-(\d+)@/.exec(d.target)?.[1] ?? -1);
       }
       if (sub < 0) continue;
       for (const cluster of new Set(d.urls.map((u) => byUrl.get(u) ?? u))) delivered[sub]!.set(cluster, (delivered[sub]!.get(cluster) ?? 0) + 1);

@@ -20,6 +20,8 @@ export interface Delivery {
   readonly urls: readonly string[];
   readonly at: number;
   readonly body: string;
+  /** Where it went: the request path (webhook, Slack) or the recipients (email). */
+  readonly target: string;
 }
 
 const ITEM_URL = /https:\/\/outlet\d+\.example\/news\/\d+/g;
@@ -38,15 +40,15 @@ export async function collectDeliveries(w: World): Promise<Delivery[]> {
     } catch {
       urls = [];
     }
-    out.push({ channel: 'webhook', id: String(r.headers['webhook-id'] ?? ''), urls, at: r.at, body: r.body });
+    out.push({ channel: 'webhook', id: String(r.headers['webhook-id'] ?? ''), urls, at: r.at, body: r.body, target: r.path });
   }
   for (const r of w.slack.received) {
-    out.push({ channel: 'slack', id: '', urls: [...new Set(r.body.match(ITEM_URL) ?? [])], at: r.at, body: r.body });
+    out.push({ channel: 'slack', id: '', urls: [...new Set(r.body.match(ITEM_URL) ?? [])], at: r.at, body: r.body, target: r.path });
   }
   for (const m of w.mail.mails) {
     const parsed = await simpleParser(m.raw);
     const text = `${parsed.text ?? ''}`;
-    out.push({ channel: 'email', id: parsed.messageId ?? '', urls: [...new Set(text.match(ITEM_URL) ?? [])], at: m.at, body: m.raw });
+    out.push({ channel: 'email', id: parsed.messageId ?? '', urls: [...new Set(text.match(ITEM_URL) ?? [])], at: m.at, body: m.raw, target: m.to.join(' ') });
   }
   return out;
 }

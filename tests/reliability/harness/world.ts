@@ -22,7 +22,7 @@ import { QUEUE } from '../../../src/pipeline/queues.js';
 import { Keys, keyPrefix } from '../../../src/store/redis.js';
 import { startReceiver, type Receiver } from '../../channels/receiver.js';
 import { CLI } from '../../helpers/cli.js';
-import { privateRedis, sleep, type PrivateRedis } from '../../helpers/processes.js';
+import { privateRedis, sleep, wrap, type PrivateRedis } from '../../helpers/processes.js';
 import { startFeedFarm, type FarmOptions, type FeedFarm } from './feed-farm.js';
 import { startMailSink, type MailSink } from './mail-sink.js';
 import { runDir } from './run-dir.js';
@@ -180,28 +180,18 @@ ${opts.settings ?? ''}`,
       }
     };
     const sampler = setInterval(sample, 500);
-    const exited = new Promise<number | null>((resolve) =>
-      child.once('exit', (code, sig) => {
-        clearInterval(sampler);
-        resolve(code ?? (sig ? -1 : null));
-      }),
-    );
+    child.once('exit', () => clearInterval(sampler));
+    const tracked = wrap(child);
     const proc: Proc = {
       label,
       roles,
       child,
       logFile,
-      exited,
+      exited: tracked.exited(),
       alive: () => child.exitCode === null && child.signalCode === null,
-      async stop(signal = 'SIGTERM', ms = 20_000) {
-        if (proc.alive()) {
-          sample();
-          child.kill(signal);
-        }
-        const timer = setTimeout(() => child.kill('SIGKILL'), ms);
-        const code = await exited;
-        clearTimeout(timer);
-        return code;
+      stop(signal = 'SIGTERM', ms = 20_000) {
+        if (proc.alive()) sample();
+        return tracked.stop(signal, ms);
       },
       peakRssMb: () => {
         if (proc.alive()) sample();

@@ -108,8 +108,27 @@ export function openQueues(
     process,
     notify,
     close() {
-      closing ??= Promise.all([poll.close(), process.close(), notify.close()]).then(() => undefined);
+      closing ??= Promise.all([poll, process, notify].map(closeQueue)).then(() => undefined);
       return closing;
     },
   };
+}
+
+/** How long `close()` waits for a queue still connecting (Redis away: it closes without). */
+const READY_WAIT_MS = 2_000;
+
+/**
+ * Closes one queue. A queue closed while its connection is still starting up (BullMQ sends INFO
+ * right after connecting) has that command rejected, and BullMQ reports the rejection as an
+ * `error` event on a connection whose listeners its close has already removed: an unhandled
+ * rejection ("Connection is closed"). So: wait for the connection to be ready (bounded), close,
+ * and keep a listener on the connection for a start-up that fails after the close.
+ */
+async function closeQueue(queue: Queue): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const gaveUp = new Promise<void>((resolve) => (timer = setTimeout(resolve, READY_WAIT_MS).unref()));
+  await Promise.race([queue.waitUntilReady().catch(() => undefined), gaveUp]);
+  clearTimeout(timer);
+  await queue.close();
+  (queue as unknown as { connection?: { on?: (event: 'error', fn: () => void) => void } }).connection?.on?.('error', () => undefined);
 }

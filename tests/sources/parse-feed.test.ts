@@ -151,6 +151,19 @@ describe('hostile and broken feeds', () => {
     expect(after.articles).toHaveLength(1);
   });
 
+  it('finds the root element after whitespace, processing instructions and comments, in linear time', async () => {
+    // the old one-regex prolog skip backtracked exponentially: 32 spaces before a letter took ~11 s
+    const started = Date.now();
+    for (const body of [' '.repeat(32) + 'x', '\n'.repeat(20_000) + 'Error', '<?a?>'.repeat(5_000) + 'x', '<!-- -->'.repeat(5_000) + ' x']) {
+      const r = await parse(body);
+      expect(r.ok === false && r.error.kind).toBe('not-a-feed');
+    }
+    expect(Date.now() - started).toBeLessThan(5000);
+    const r = await ok('\uFEFF  \n<?xml version="1.0"?>\n<!-- generated -->\n<?xml-stylesheet href="s.xsl"?>\n<rss version="2.0"><channel><item><title>x</title></item></channel></rss>');
+    expect(r.articles).toHaveLength(1);
+    expect((await parse('<?xml version="1.0"?><!-- never closed <rss>')).ok).toBe(false);
+  });
+
   it('refuses elements nested deeper than 2,000 levels before parsing, and still reads 1,500', async () => {
     const nested = (depth: number): string => `<rss version="2.0"><channel><title>t</title><item><title>x</title><description>${'<div>'.repeat(depth)}deep${'</div>'.repeat(depth)}</description></item></channel></rss>`;
     const started = Date.now();

@@ -47,11 +47,30 @@ function parserFor(root: string): Parser<Obj, Obj> {
 }
 
 const FEED_ROOTS = /^(rss|feed|(?:[a-z]+:)?rdf)$/i;
-const LEADING = /^(?:\s+|<\?[\s\S]*?\?>|<!--[\s\S]*?-->)*<([A-Za-z_][\w:.-]*)/;
+const SPACE = /\s*/y;
+const ELEMENT_NAME = /<([A-Za-z_][\w:.-]*)/y;
 
-/** The name of the document's root element, or undefined when the text does not start like XML. */
+/**
+ * The name of the document's root element, or undefined when the text does not start like XML
+ * (within its first 64 KiB): whitespace, processing instructions and comments are skipped. A
+ * scan, not one regular expression: `(?:\s+|<\?…\?>|<!--…-->)*<name` backtracks exponentially
+ * on whitespace that is not followed by an element (40 spaces and a letter took minutes).
+ */
 export function rootElementName(text: string): string | undefined {
-  return LEADING.exec(text.slice(0, 64 * 1024))?.[1];
+  const head = text.slice(0, 64 * 1024);
+  let i = 0;
+  for (;;) {
+    SPACE.lastIndex = i;
+    SPACE.exec(head);
+    i = SPACE.lastIndex;
+    const close = head.startsWith('<?', i) ? '?>' : head.startsWith('<!--', i) ? '-->' : undefined;
+    if (close === undefined) break;
+    const end = head.indexOf(close, i + (close === '?>' ? 2 : 4));
+    if (end < 0) return undefined;
+    i = end + close.length;
+  }
+  ELEMENT_NAME.lastIndex = i;
+  return ELEMENT_NAME.exec(head)?.[1];
 }
 
 function categoriesOf(item: Obj): string[] {

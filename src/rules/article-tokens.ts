@@ -9,7 +9,9 @@
  * given fields is one read. Positions are linked lists through one occurrence array (`packed`
  * positions, in the order they were recorded), turned into arrays only when verification asks for
  * them, so an article costs no allocation per token. Reads are valid until the next article
- * starts (`begin`).
+ * starts (`begin`). Per rule, the epoch it last became a candidate in (`select`) lives here too,
+ * so the wrap-around that resets the entry and pattern slots resets it as well: a stale stamp
+ * equal to the restarted epoch would drop a rule from its article's candidates.
  */
 import type { AnalyzedArticle, EvalContext } from './evaluate.js';
 import type { TokenTest } from './compile.js';
@@ -43,26 +45,42 @@ export class ArticleTokens {
   private links: Int32Array = new Int32Array(128);
   private linkCount = 0;
 
-  constructor(patternCount: number) {
+  /** Per rule: the epoch it was last selected in. */
+  private readonly ruleStamps: Uint32Array;
+
+  /** `epochLimit` is for tests (the wrap-around); epochs restart at 1 when it is reached. */
+  constructor(
+    patternCount: number,
+    ruleCount: number,
+    private readonly epochLimit = EPOCH_LIMIT,
+  ) {
     this.patterns = new Int32Array(patternCount * PATTERN);
+    this.ruleStamps = new Uint32Array(ruleCount);
   }
 
   /**
    * Starts a new article: at most `entries` entry ids and `tokens` occurrences will be recorded.
-   * Returns the new epoch; on wrap-around every stamp is reset.
+   * On wrap-around every stamp is reset.
    */
-  begin(entries: number, tokens: number): number {
+  begin(entries: number, tokens: number): void {
     if (entries * ENTRY > this.entries.length) this.entries = grown(this.entries, Math.max(entries * ENTRY, this.entries.length * 2));
     if (tokens * 2 > this.occurrences.length) this.occurrences = new Int32Array(Math.max(tokens * 2, this.occurrences.length * 2));
     this.occurrenceCount = 0;
     this.linkCount = 0;
-    if (++this.epoch === EPOCH_LIMIT) {
+    if (++this.epoch >= this.epochLimit) {
       this.entries.fill(0);
       this.patterns.fill(0);
+      this.ruleStamps.fill(0);
       this.epoch = 1;
     }
     this.stateBase = this.epoch * 16;
-    return this.epoch;
+  }
+
+  /** Marks rule `rule` a candidate of the current article; true the first time in this article. */
+  select(rule: number): boolean {
+    if (this.ruleStamps[rule] === this.epoch) return false;
+    this.ruleStamps[rule] = this.epoch;
+    return true;
   }
 
   /** Records an occurrence of `entry` in field `field`; true when it is the entry's first in this article. */

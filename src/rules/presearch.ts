@@ -42,8 +42,6 @@ interface PresearchState {
   index: TokenIndex;
   readonly filter: TokenFilter;
   readonly tokens: ArticleTokens;
-  /** Per rule: the epoch it last became a candidate in. */
-  readonly stamp: Uint32Array;
   /** The current article's candidates before the required-set checks (each rule at most once), as (rule, code, fields) of a `TokenIndex` record. */
   readonly selected: Int32Array;
 }
@@ -56,8 +54,7 @@ function stateOf(set: CompiledRuleSet): PresearchState {
     state = {
       index: new TokenIndex(set),
       filter: new TokenFilter(set.terms.keys(), set.patterns),
-      tokens: new ArticleTokens(set.patterns.patterns.length),
-      stamp: new Uint32Array(set.rules.length),
+      tokens: new ArticleTokens(set.patterns.patterns.length, set.rules.length),
       selected: new Int32Array(3 * set.rules.length),
     };
     states.set(set, state);
@@ -106,10 +103,10 @@ export function presearch(set: CompiledRuleSet, article: MatchableArticle): { ct
   const state = stateOf(set);
   // Replaced only between articles: the current article's entries live in the index.
   if (state.index.full) state.index = new TokenIndex(set);
-  const { index, filter, tokens, stamp, selected } = state;
+  const { index, filter, tokens, selected } = state;
   let total = 0;
   for (const field of fields) total += field.terms.length;
-  const epoch = tokens.begin(index.entryCount + total, total);
+  tokens.begin(index.entryCount + total, total);
   let count = 0;
   for (let f = 0; f < fields.length; f++) {
     const terms = fields[f]?.terms ?? [];
@@ -126,8 +123,7 @@ export function presearch(set: CompiledRuleSet, article: MatchableArticle): { ct
       const patterns = rules + 1 + 3 * (data[rules] ?? 0);
       for (let i = rules + 1; i < patterns; i += 3) {
         const r = data[i] ?? 0;
-        if (stamp[r] !== epoch) {
-          stamp[r] = epoch;
+        if (tokens.select(r)) {
           selected[count++] = r;
           selected[count++] = data[i + 1] ?? 0;
           selected[count++] = data[i + 2] ?? 0;
@@ -140,8 +136,7 @@ export function presearch(set: CompiledRuleSet, article: MatchableArticle): { ct
     const term = set.terms.get(key);
     if (term !== undefined) tokens.mark(term);
     for (const r of set.byKey.get(key) ?? []) {
-      if (stamp[r] !== epoch) {
-        stamp[r] = epoch;
+      if (tokens.select(r)) {
         selected[count++] = r;
         selected[count++] = 0;
         selected[count++] = 0;

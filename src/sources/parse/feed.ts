@@ -15,6 +15,7 @@
  * a new rss-parser instance (`parserFor`).
  */
 import Parser from 'rss-parser';
+import './rss-parser-snippets.js';
 import { ParseError } from '../../errors.js';
 import { textOf } from '../normalise/text.js';
 import { parseCdf } from './cdf.js';

@@ -12,6 +12,7 @@ import { normaliseFeed } from './normalise/article.js';
 import { canonicalLink } from './normalise/url.js';
 import { parseFeedText } from './parse/feed.js';
 import { detectPageChange } from './parse/page-change.js';
+import { htmlNestsDeeperThan, MAX_HTML_NESTING } from './parse/html-depth.js';
 import { parsePage } from './parse/page.js';
 import type { ParsedFeed } from './parse/parsed-feed.js';
 
@@ -38,6 +39,9 @@ export type ParsedSource =
   | { readonly ok: false; readonly error: ParseError };
 
 async function parseByKind(text: string, input: ParseInput): Promise<{ feed: ParsedFeed; pageHash?: string }> {
+  if (input.source.kind !== 'feed' && htmlNestsDeeperThan(text)) {
+    throw new ParseError('parse-error', `elements nested deeper than ${MAX_HTML_NESTING} levels`);
+  }
   switch (input.source.kind) {
     case 'page':
       return { feed: parsePage(text, input.source.selectors) };

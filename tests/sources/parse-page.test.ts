@@ -1,8 +1,11 @@
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseSourceBytes } from '../../src/sources/parse-source.js';
 import { extractFullText } from '../../src/sources/parse/full-text.js';
+import { htmlNestsDeeperThan } from '../../src/sources/parse/html-depth.js';
 import { detectPageChange, extractMainText } from '../../src/sources/parse/page-change.js';
-import { fixture } from './http-test-server.js';
+import { FIXTURES, fixture } from './http-test-server.js';
 
 const FETCHED = new Date('2025-01-15T12:00:00Z');
 const FORSTRATEGY = {
@@ -93,5 +96,40 @@ describe('full text', () => {
 
   it('returns null for a page with no article', () => {
     expect(extractFullText('<html><body><nav>menu</nav></body></html>')).toBeNull();
+  });
+});
+
+describe('page nesting bound', () => {
+  const nestedPage = (inner: string): string =>
+    `<html><head><title>t</title></head><body>${inner}<div class="views-row"><h2><a href="/en/a">Minsk and Moscow</a></h2><time datetime="2025-01-10T10:00:00Z">10 Jan</time><p>Talks.</p></div></body></html>`;
+
+  it('counts what parse5 keeps open, not void, implied-end, raw-text, comment or SVG self-closing tags', () => {
+    expect(htmlNestsDeeperThan('<div>'.repeat(2001))).toBe(true);
+    expect(htmlNestsDeeperThan('<div>'.repeat(2000))).toBe(false);
+    expect(htmlNestsDeeperThan('<div/>'.repeat(2001))).toBe(true); // HTML has no self-closing div
+    expect(htmlNestsDeeperThan('<div><span>x</span></div>'.repeat(50_000))).toBe(false);
+    for (const sloppy of ['<p>', '<li>', '<td>', '<tr>', '<option>', '<br>', '<img src=x>', '<hr/>']) expect(htmlNestsDeeperThan(sloppy.repeat(10_000))).toBe(false);
+    expect(htmlNestsDeeperThan(`<svg>${'<path d="M0"/>'.repeat(10_000)}</svg>${'<div>'.repeat(10)}`)).toBe(false);
+    expect(htmlNestsDeeperThan(`<script>${'<div>'.repeat(5000)}</script><style>${'<b>'.repeat(5000)}</style><!--${'<i>'.repeat(5000)}-->`)).toBe(false);
+    expect(htmlNestsDeeperThan(`<textarea>${'<div>'.repeat(5000)}`)).toBe(false);
+    expect(htmlNestsDeeperThan(`${'<div>'.repeat(1500)}</div>${'<div>'.repeat(600)}`)).toBe(true);
+  });
+
+  it('refuses a page nested deeper than 2,000 levels before cheerio parses it, and still reads 1,500', async () => {
+    const started = Date.now();
+    const deep = await parsePageBytes(nestedPage('<div>'.repeat(1_000_000)));
+    expect(Date.now() - started).toBeLessThan(5000); // parse5 would need hours for a million levels
+    expect(deep.ok === false && deep.error.kind).toBe('parse-error');
+    expect(deep.ok === false && deep.error.message).toBe('elements nested deeper than 2000 levels');
+    const change = await parseSourceBytes({ bytes: Buffer.from(nestedPage('<span>'.repeat(3000))), url: 'https://bti-project.org/en/reports/country-report/BLR', fetchedAt: FETCHED, source: { id: 'bti', kind: 'page-change' } });
+    expect(change.ok === false && change.error.kind).toBe('parse-error');
+
+    const fine = await parsePageBytes(nestedPage(`${'<div>'.repeat(1500)}x${'</div>'.repeat(1500)}`));
+    if (!fine.ok) throw fine.error;
+    expect(fine.articles.map((a) => a.title)).toEqual(['Minsk and Moscow']);
+  });
+
+  it('reads every page fixture', () => {
+    for (const name of readdirSync(path.join(FIXTURES, 'pages'))) expect(htmlNestsDeeperThan(fixture(`pages/${name}`).toString('utf8'))).toBe(false);
   });
 });

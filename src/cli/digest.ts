@@ -20,7 +20,7 @@ import { openQueues } from '../pipeline/queues.js';
 import { ensureSubscriptionCreated, makeStreamDigestId, pendingKeyFor, readWindowEnd } from '../notify/claim-window.js';
 import { DeliveryRetryError, runNotifyJob } from '../notify/notify-job.js';
 import { readDeliveries } from '../notify/records.js';
-import { assembleDigest } from '../notify/stored-digest.js';
+import { assembleDigest, loadDigest } from '../notify/stored-digest.js';
 import { openChannelKit } from '../notify/worker.js';
 import { connectRedis, Keys, pingRedis, redisOptionsFromUrl } from '../store/redis.js';
 import { globalOptions, loadCliConfig } from './context.js';
@@ -83,9 +83,18 @@ export function registerDigest(program: Command): void {
         }
         const digestId = makeStreamDigestId(sub.id, stream, endMs);
         const records = await readDeliveries(redis, keys, digestId);
-        if (opts.json) process.stdout.write(`${JSON.stringify({ digestId, status: result?.status ?? 'retrying', items: result?.items, deliveries: records })}\n`);
+        // A channel that failed leaves the digest claimed and stored for the retry: its size is there.
+        const items = result?.items ?? (await loadDigest(redis, keys, digestId))?.total;
+        if (opts.json) process.stdout.write(`${JSON.stringify({ digestId, status: result?.status ?? 'retrying', items, deliveries: records })}\n`);
         else {
-          const head = result?.status === 'empty' ? `${digestId}: nothing new in the window; nothing sent (sendEmpty is off)` : result?.status === 'stale' ? `${digestId}: window already covered` : `${digestId}: ${result?.items ?? '?'} items`;
+          const toRetry = records.filter((r) => r.status === 'retrying').length;
+          const retrying = retryError !== undefined ? `; ${toRetry} channel${toRetry === 1 ? '' : 's'} left to the notifier's retries` : '';
+          const head =
+            result?.status === 'empty'
+              ? `${digestId}: nothing new in the window; nothing sent (sendEmpty is off)`
+              : result?.status === 'stale'
+                ? `${digestId}: window already covered`
+                : `${digestId}: ${items === undefined ? 'digest not built' : `${items} item${items === 1 ? '' : 's'}`}${retrying}`;
           process.stdout.write(`${[head, ...records.map((r) => `  channel ${r.index + 1} ${r.type}: ${r.status}${r.target ? ` -> ${r.target}` : ''}${r.error ? ` (${r.error})` : ''}`)].join('\n')}\n`);
         }
         if (retryError !== undefined || records.some((r) => r.status === 'failed')) process.exitCode = 1;

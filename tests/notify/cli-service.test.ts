@@ -2,7 +2,10 @@
  * The notifier as users meet it: `belwatch digest` / `belwatch deliveries` against real Redis, and
  * `belwatch run` (every role) turning polled feed items into a scheduled digest in the outbox.
  */
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
@@ -57,6 +60,30 @@ describe('belwatch digest and deliveries', () => {
     const text = runCli(['deliveries', '--config', cfg.dir, '--subscription', 'daily']);
     expect(text.stdout).toMatch(/ 1 file +sent +1 attempt/);
     expect(runCli(['deliveries', '--config', cfg.dir, '--subscription', 'nope']).code).toBe(2);
+  });
+});
+
+describe('belwatch digest --now when a channel fails', () => {
+  it('says how many items the claimed digest holds and that the notifier retries, and exits 1', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve)); // nothing listens there now: connection refused
+    const outbox = mkdtempSync(path.join(os.tmpdir(), 'belwatch-outbox-'));
+    cfg = writeNotifyConfig(
+      t.prefix,
+      `subscriptions:\n  - id: daily\n    name: Daily watch\n    rules: ["*"]\n    channels:\n      - { type: file, dir: ${JSON.stringify(outbox)} }\n      - { type: webhook, url: "http://127.0.0.1:${port}/hook", secret: "whsec-for-this-test-0123456789" }\n`,
+    );
+    const now = Date.now();
+    await seedMatch(t.redis, t.keys, ['daily'], 'sanctions', article('p1', 'EU sanctions extended'), now - 60_000);
+    await t.redis.set(`${t.keys.base}:sub-created:daily`, String(now - 3_600_000));
+    const sent = runCli(['digest', '--config', cfg.dir, '--subscription', 'daily', '--now']);
+    rmSync(outbox, { recursive: true, force: true });
+    expect(sent.code).toBe(1);
+    expect(sent.stdout).toMatch(/^daily-\S+: 1 item; 1 channel left to the notifier's retries\n/);
+    expect(sent.stdout).toMatch(/channel 1 file: sent/);
+    expect(sent.stdout).toMatch(/channel 2 webhook: retrying \(.*ECONNREFUSED/);
+    expect(sent.stdout).not.toContain('?');
   });
 });
 

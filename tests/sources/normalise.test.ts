@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { normaliseFeed } from '../../src/sources/normalise/article.js';
+import { clip, normaliseFeed } from '../../src/sources/normalise/article.js';
 import { normaliseDate } from '../../src/sources/normalise/date.js';
 import { htmlToText } from '../../src/sources/normalise/text.js';
 import { canonicalLink } from '../../src/sources/normalise/url.js';
@@ -81,6 +81,31 @@ describe('normaliseDate', () => {
 describe('normaliseFeed', () => {
   const feed = (items: ParsedFeed['items'], extra: Partial<ParsedFeed> = {}): ParsedFeed => ({ format: 'rss', title: 'T', link: '', items, ...extra });
   const ctx = { sourceId: 'src', url: 'https://outlet.example/feed/', fetchedAt: FETCHED, lang: 'en' };
+
+  it('bounds the length of every text field, cutting with an ellipsis and never inside a surrogate pair', () => {
+    const [a] = normaliseFeed(
+      feed([
+        {
+          link: 'https://outlet.example/long',
+          title: `<b>Minsk</b> ${'t'.repeat(1_000_000)}`,
+          summary: 's'.repeat(30_000),
+          content: `<p>${'c'.repeat(600_000)}</p>`,
+          author: 'a'.repeat(1_000),
+          categories: [...Array.from({ length: 150 }, (_, i) => `cat ${i}`), 'x'.repeat(500)],
+        },
+      ]),
+      ctx,
+    );
+    expect(a!.title).toHaveLength(1_000);
+    expect(a!.title.startsWith('Minsk ttt')).toBe(true);
+    expect(a!.title.endsWith('t…')).toBe(true);
+    expect(a!.summary).toHaveLength(20_000);
+    expect(a!.content).toHaveLength(500_000);
+    expect(a!.author).toHaveLength(300);
+    expect(a!.categories).toHaveLength(100);
+    expect(clip(`${'x'.repeat(8)}😀😀`, 10)).toBe(`${'x'.repeat(8)}…`); // the cut would split the first emoji
+    expect(clip('short', 10)).toBe('short');
+  });
 
   it('keeps twenty items that share one guid apart', () => {
     const items = Array.from({ length: 20 }, (_, i) => ({ guid: 'same-guid', title: `Item ${i}`, date: `2025-01-${String(i + 1).padStart(2, '0')}` }));

@@ -7,6 +7,11 @@
  * the item's, else the feed's, else the source's. Items with neither a title, a link nor any text
  * are dropped.
  *
+ * Lengths are bounded, as text, after HTML is removed: a title at 1,000 characters, an author at
+ * 300, a summary at 20,000, the content at 500,000, each category at 200 and 100 categories; a cut
+ * ends in "…" and never splits a surrogate pair. A feed is hostile: a megabyte "title" would
+ * otherwise be stored, matched, and rendered into every digest, Slack post and webhook.
+ *
  * Identity: the key is the canonical URL, else the guid, else title + date (page-change versions: the
  * URL and the text hash, so each version of the page is its own article). A key shared by several
  * items of one batch (twenty items with one guid, or every item linking to the home page) is
@@ -31,6 +36,16 @@ export interface NormaliseContext {
 }
 
 const SUMMARY_FALLBACK_CHARS = 300;
+const MAX = { title: 1_000, author: 300, summary: 20_000, content: 500_000, category: 200, categories: 100 } as const;
+
+/** `text` cut to at most `max` UTF-16 units, ending in "…" when cut, never inside a surrogate pair. */
+export function clip(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let end = max - 1;
+  const last = text.charCodeAt(end - 1);
+  if (last >= 0xd800 && last <= 0xdbff) end--;
+  return `${text.slice(0, end).trimEnd()}…`;
+}
 
 function hashId(key: string): string {
   return hash('sha256', key, 'base64url').slice(0, 20);
@@ -49,18 +64,20 @@ interface Draft {
 }
 
 function draftOf(item: RawItem, ctx: NormaliseContext, feedBase: string | null, fallbackLang: string | null, pageChange: boolean): Draft | null {
-  const title = htmlToText(item.title ?? '');
-  const content = item.contentSnippet !== undefined && item.content !== undefined ? snippetToText(item.contentSnippet, item.content) : htmlToText(item.content ?? '');
-  let summary =
-    item.summarySnippet !== undefined && item.summary !== undefined ? snippetToText(item.summarySnippet, item.summary) : htmlToText(item.summary ?? '');
+  const title = clip(htmlToText(item.title ?? ''), MAX.title);
+  const content = clip(item.contentSnippet !== undefined && item.content !== undefined ? snippetToText(item.contentSnippet, item.content) : htmlToText(item.content ?? ''), MAX.content);
+  let summary = clip(
+    item.summarySnippet !== undefined && item.summary !== undefined ? snippetToText(item.summarySnippet, item.summary) : htmlToText(item.summary ?? ''),
+    MAX.summary,
+  );
   if (summary === '' && content !== '') summary = content.slice(0, SUMMARY_FALLBACK_CHARS);
   const base = item.base ? (canonicalLink(item.base, feedBase) ?? feedBase) : feedBase;
   const url = canonicalLink(item.link, base) ?? (item.guid && /^https?:/i.test(item.guid.trim()) ? canonicalLink(item.guid, base) : null);
   if (title === '' && url === null && summary === '' && content === '') return null;
   const guid = item.guid?.trim() ? item.guid.trim() : null;
   const date = normaliseDate(item.date, ctx.fetchedAt);
-  const author = htmlToText(item.author ?? '');
-  const categories = [...new Set((item.categories ?? []).map(htmlToText).filter((c) => c !== ''))];
+  const author = clip(htmlToText(item.author ?? ''), MAX.author);
+  const categories = [...new Set((item.categories ?? []).map((c) => clip(htmlToText(c), MAX.category)).filter((c) => c !== ''))].slice(0, MAX.categories);
   const key = pageChange && guid !== null ? `p:${url ?? ''}\u0000${guid}`
     : url !== null ? `u:${url}` : guid !== null ? `g:${guid}` : `t:${title}\u0000${item.date ?? ''}`;
   return {

@@ -74,7 +74,9 @@ function joinStories(items: readonly DigestItem[]): number[][] {
   const stories = new Map<number, number[]>();
   items.forEach((_, i) => {
     const root = find(i);
-    stories.set(root, [...(stories.get(root) ?? []), i]);
+    const story = stories.get(root);
+    if (story) story.push(i);
+    else stories.set(root, [i]);
   });
   return [...stories.values()];
 }
@@ -128,18 +130,28 @@ export function buildDigest(input: DigestInput): Digest {
   const sourceName = (id: string): string => lookup(input.sources, id);
   const stories = joinStories(input.items);
   const named = new Map(input.rules.map((r) => [r.id, r.name]));
-  const matched = [...new Set(input.items.flatMap((it) => it.matches.map((m) => m.ruleId)))];
-  const order = [...input.rules.map((r) => r.id).filter((id) => matched.includes(id)), ...matched.filter((id) => !named.has(id)).sort()];
+  // per rule, the stories one of whose items it matched (a rule visits only its own stories)
+  const storiesOf = new Map<string, number[]>();
+  stories.forEach((story, s) => {
+    const rules = new Set<string>();
+    for (const i of story) for (const m of input.items[i]!.matches) rules.add(m.ruleId);
+    for (const ruleId of rules) {
+      const list = storiesOf.get(ruleId);
+      if (list) list.push(s);
+      else storiesOf.set(ruleId, [s]);
+    }
+  });
+  const order = [...input.rules.map((r) => r.id).filter((id) => storiesOf.has(id)), ...[...storiesOf.keys()].filter((id) => !named.has(id)).sort()];
   const groups: DigestGroup[] = [];
   const counted = new Set<number>();
   for (const ruleId of order) {
     const entries: DigestEntry[] = [];
-    stories.forEach((story, s) => {
-      const entry = buildEntry(input.items, story, ruleId, sourceName);
-      if (!entry) return;
+    for (const s of storiesOf.get(ruleId) ?? []) {
+      const entry = buildEntry(input.items, stories[s]!, ruleId, sourceName);
+      if (!entry) continue;
       entries.push(entry);
       counted.add(s);
-    });
+    }
     entries.sort((x, y) => y.published.localeCompare(x.published) || x.articleId.localeCompare(y.articleId));
     groups.push({ ruleId, ruleName: named.get(ruleId) ?? ruleId, entries });
   }

@@ -22,7 +22,7 @@ import type { Config, SubscriptionConfig } from '../config/types.js';
 import { computeDueWindow } from '../digest/schedule.js';
 import { describeError } from '../errors.js';
 import type { Logger } from '../log.js';
-import type { NotifyJobData } from '../pipeline/queues.js';
+import { notifyPriority, type NotifyJobData } from '../pipeline/queues.js';
 import type { Keys } from '../store/redis.js';
 import { scheduleAlert } from './alert-window.js';
 import { ensureSubscriptionCreated, makeStreamDigestId, pendingKeyFor, readWindowEnd } from './claim-window.js';
@@ -58,7 +58,7 @@ export async function enqueueDueDigest(env: Pick<SchedulerEnv, 'redis' | 'keys' 
   if (!window) return null;
   const endMs = window.end.getTime();
   const jobId = makeStreamDigestId(sub.id, 'digest', endMs);
-  await env.queue.add('notify', { subscriptionId: sub.id, stream: 'digest', endMs }, { jobId });
+  await env.queue.add('notify', { subscriptionId: sub.id, stream: 'digest', endMs }, { jobId, ...notifyPriority('digest') });
   return jobId;
 }
 
@@ -98,7 +98,8 @@ export function startNotifyScheduler(env: SchedulerEnv): NotifyScheduler {
           continue;
         }
         if (job) await job.remove();
-        await env.queue.add('notify', { subscriptionId: meta['subscription'], stream: (meta['stream'] ?? 'digest') as Stream, endMs: Number(meta['end']) }, { jobId: id });
+        const stream = (meta['stream'] ?? 'digest') as Stream;
+        await env.queue.add('notify', { subscriptionId: meta['subscription'], stream, endMs: Number(meta['end']) }, { jobId: id, ...notifyPriority(stream) });
       } else {
         continue;
       }

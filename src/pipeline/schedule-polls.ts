@@ -1,7 +1,10 @@
 /**
  * Poll schedules as BullMQ job schedulers: one scheduler per enabled source, id `poll-<source>`,
  * repeating every `interval` (or the shortened interval recorded in health) with a fixed offset
- * derived from the source id, so sources with one interval do not all fire in the same second.
+ * derived from the source id, anywhere in the interval: sources with one interval are polled
+ * evenly spread over it, not in one wave (a thousand sources polled within one second of each
+ * ten sent a thousand articles to the processors at once, and the last waited seconds for the
+ * rest: reliability scenario 10).
  * BullMQ gives each repetition a deterministic job id, so however many scheduler processes run,
  * each poll happens once. Schedulers of sources no longer configured (or disabled) are removed.
  */
@@ -9,12 +12,11 @@ import type { Queue } from 'bullmq';
 import type { Config } from '../config/types.js';
 import { pollSchedulerId, type PollJobData } from './queues.js';
 
-/** Up to 10 % of the interval (at most 5 min), fixed per source id. */
+/** A point in the interval, fixed per source id (FNV-1a of the id). */
 export function pollOffset(sourceId: string, intervalMs: number): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < sourceId.length; i++) h = Math.imul(h ^ sourceId.charCodeAt(i), 0x01000193) >>> 0;
-  const span = Math.min(Math.floor(intervalMs / 10), 5 * 60_000);
-  return span > 0 ? h % span : 0;
+  return intervalMs > 1 ? h % Math.floor(intervalMs) : 0;
 }
 
 export async function upsertPollSchedule(queue: Queue<PollJobData>, sourceId: string, every: number): Promise<void> {

@@ -184,7 +184,9 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
     workers.push(
       startNotifier(
         { redis, keys, log, channelDeps: channels.deps, ttlSeconds: retentionSeconds(runtime.config), now, config: () => runtime.config, alerts: alertEnv },
-        { ...workerOpts, concurrency: 2 },
+        // deliveries mostly wait on SMTP, Slack and webhook servers: a few at once, so one slow
+        // server does not hold the rest (alerts are taken before digests, see notifyPriority)
+        { ...workerOpts, concurrency: 4 },
       ),
     );
   }

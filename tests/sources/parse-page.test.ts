@@ -113,6 +113,11 @@ describe('page nesting bound', () => {
     expect(htmlNestsDeeperThan(`<script>${'<div>'.repeat(5000)}</script><style>${'<b>'.repeat(5000)}</style><!--${'<i>'.repeat(5000)}-->`)).toBe(false);
     expect(htmlNestsDeeperThan(`<textarea>${'<div>'.repeat(5000)}`)).toBe(false);
     expect(htmlNestsDeeperThan(`${'<div>'.repeat(1500)}</div>${'<div>'.repeat(600)}`)).toBe(true);
+    // end tags with no open element of their name close nothing, as in parse5
+    expect(htmlNestsDeeperThan(`${'<b>'.repeat(1500)}${'</x></div>'.repeat(1500)}${'<b>'.repeat(600)}`)).toBe(true);
+    // an end tag closes everything opened inside its element
+    expect(htmlNestsDeeperThan(`${`<section>${'<span>'.repeat(1000)}</section>`.repeat(10)}`)).toBe(false);
+    expect(htmlNestsDeeperThan(`<svg>${'<g>'.repeat(100)}</svg>${'<path/>'.repeat(2001)}`)).toBe(true); // outside svg, /> closes nothing
   });
 
   it('refuses a page nested deeper than 2,000 levels before cheerio parses it, and still reads 1,500', async () => {

@@ -12,7 +12,9 @@
  * are not counted, so sloppy but ordinary markup — thousands of unclosed paragraphs or cells —
  * never counts as deep; comments and the text of `script`, `style`, `textarea` and the like are
  * skipped. `<div/>` is an open `div` in HTML, as parse5 reads it; only inside `<svg>` and `<math>`
- * does `/>` close an element (icon sprites are thousands of `<path/>`). It can undercount a crafted page (nested tables count one level per table, not four),
+ * does `/>` close an element (icon sprites are thousands of `<path/>`). An end tag closes the
+ * innermost open element of its name and everything opened inside it, and an end tag with no open
+ * element of its name closes nothing (parse5 ignores it): stray `</x>` cannot hide depth. It can undercount a crafted page (nested tables count one level per table, not four),
  * which costs parse5 at most a few times the limit's time, never the square of a whole body.
  */
 
@@ -30,7 +32,13 @@ const TAG_SHAPE = /<!--|<(\/?)([A-Za-z][^\s/<>]*)[^<>]*?(\/?)>/g;
 /** Whether `html` nests deeper than `max` counted levels somewhere (see the module comment). */
 export function htmlNestsDeeperThan(html: string, max: number = MAX_HTML_NESTING): boolean {
   const tags = new RegExp(TAG_SHAPE.source, 'g');
-  let depth = 0;
+  /** Names of the counted open elements, innermost last, and how many of each are open. */
+  const open: string[] = [];
+  const openCount = new Map<string, number>();
+  const pop = (): void => {
+    const name = open.pop()!;
+    openCount.set(name, (openCount.get(name) ?? 1) - 1);
+  };
   /** Open `svg` and `math` elements: inside them `/>` closes an element. */
   let foreign = 0;
   for (let m = tags.exec(html); m !== null; m = tags.exec(html)) {
@@ -44,8 +52,13 @@ export function htmlNestsDeeperThan(html: string, max: number = MAX_HTML_NESTING
     if (VOID.has(name) || IMPLIED_END.has(name)) continue;
     const isForeignRoot = name === 'svg' || name === 'math';
     if (m[1] === '/') {
-      depth = Math.max(0, depth - 1);
-      if (isForeignRoot) foreign = Math.max(0, foreign - 1);
+      if ((openCount.get(name) ?? 0) === 0) continue;
+      let closed: string | undefined;
+      do {
+        closed = open[open.length - 1];
+        if (closed === 'svg' || closed === 'math') foreign--;
+        pop();
+      } while (closed !== name);
       continue;
     }
     if (RAW_TEXT.has(name)) {
@@ -57,7 +70,9 @@ export function htmlNestsDeeperThan(html: string, max: number = MAX_HTML_NESTING
     }
     if (m[3] === '/' && (foreign > 0 || isForeignRoot)) continue;
     if (isForeignRoot) foreign++;
-    if (++depth > max) return true;
+    open.push(name);
+    openCount.set(name, (openCount.get(name) ?? 0) + 1);
+    if (open.length > max) return true;
   }
   return false;
 }

@@ -79,9 +79,14 @@ export interface Service {
 
 export async function startService(opts: ServiceOptions): Promise<Service> {
   const { log, deps } = opts;
+  // Only processors match articles: other roles compile the rules (hundreds of MB and seconds of
+  // CPU for 10,000 of them) only if something asks them to match.
+  const matchesArticles = opts.roles.includes('processor');
   const load = (): Runtime => {
     const config = loadConfig(opts.configDir, { ...(opts.env ? { env: opts.env } : {}), checks: deps.configChecks ?? [] });
-    return buildRuntime(config, deps.compile(config));
+    if (matchesArticles) return buildRuntime(config, deps.compile(config));
+    let compiled: MatchFn | undefined;
+    return buildRuntime(config, (article) => (compiled ??= deps.compile(config))(article));
   };
   let runtime = load();
   const settings = runtime.config.settings;

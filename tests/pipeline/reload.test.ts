@@ -47,3 +47,20 @@ describe('config reload', () => {
     expect(service.config().rules.find((r) => r.id === 'sanctions')?.query).toBe('sanction* AND Brussels');
   });
 });
+
+describe('rule compilation by role', () => {
+  it('compiles the matcher at start only in processors; other roles compile it when first asked to match', async () => {
+    let compiled = 0;
+    const deps = serviceDeps();
+    const counting = { ...deps, compile: (c: Parameters<typeof deps.compile>[0]) => (compiled++, deps.compile(c)) };
+    service = await startService({ configDir: config.dir, roles: ['notifier'], log: createLogger({ level: 'silent' }), deps: counting, http: false });
+    expect(compiled).toBe(0);
+    expect(service.runtime().match(article).map((m) => m.ruleId)).toEqual(['sanctions']);
+    service.runtime().match(article);
+    expect(compiled).toBe(1);
+    await service.close();
+
+    service = await startService({ configDir: config.dir, roles: ['processor'], log: createLogger({ level: 'silent' }), deps: counting, http: false });
+    expect(compiled).toBe(2);
+  });
+});

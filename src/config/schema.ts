@@ -152,8 +152,6 @@ export const settingsFileSchema = z.strictObject({
       allowPrivateNetworks: z.array(cidr).default([]),
       timeout: durationSchema.default(20_000),
       maxBodyBytes: intLike(1024, 1024 * 1024 * 1024).default(15 * 1024 * 1024),
-      /** Bytes per second for body bytes past the first MiB, shared by the process's fetches; 0: unpaced. */
-      bulkBytesPerSecond: intLike(0, 1024 * 1024 * 1024).default(32 * 1024 * 1024),
       maxRedirects: intLike(0, 20).default(5),
       perHostConcurrency: intLike(1, 64).default(2),
       userAgent: z.string().min(1).default('belwatch/0.1 (+https://github.com/belwatch/belwatch; feed monitor)'),
@@ -162,7 +160,6 @@ export const settingsFileSchema = z.strictObject({
       allowPrivateNetworks: [],
       timeout: 20_000,
       maxBodyBytes: 15 * 1024 * 1024,
-      bulkBytesPerSecond: 32 * 1024 * 1024,
       maxRedirects: 5,
       perHostConcurrency: 2,
       userAgent: 'belwatch/0.1 (+https://github.com/belwatch/belwatch; feed monitor)',

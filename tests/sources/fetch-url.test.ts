@@ -1,7 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { gzipSync, brotliCompressSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { bulkPacer } from '../../src/sources/fetch/bulk-pacer.js';
 import { fetchUrl } from '../../src/sources/fetch/fetch-url.js';
 import { HostLimiter } from '../../src/sources/fetch/host-limiter.js';
 import { toFetchError } from '../../src/sources/fetch/map-error.js';
@@ -117,28 +116,6 @@ describe('fetchUrl', () => {
       const out = await fetchUrl(`${server.url}${p}`, { settings: testSettings() });
       expect(out.kind === 'error' && out.error.kind, p).toBe('too-large');
     }
-  });
-
-  it('paces body bytes past the first MiB on one budget per rate, and never a small body', async () => {
-    const rate = 3 * 1024 * 1024 + 7; // a rate no other test uses: its own pacer
-    server.route('/large', serve(Buffer.alloc(5 * 1024 * 1024, 'a'), { 'content-type': 'application/rss+xml' }));
-    server.route('/small', serve(Buffer.alloc(200 * 1024, 'b'), { 'content-type': 'application/rss+xml' }));
-    const settings = testSettings({ bulkBytesPerSecond: rate });
-    const started = performance.now();
-    const [a, b] = await Promise.all([fetchUrl(`${server.url}/large`, { settings }), fetchUrl(`${server.url}/large`, { settings })]);
-    const elapsed = performance.now() - started;
-    expect(a.kind === 'ok' && a.body.length).toBe(5 * 1024 * 1024);
-    expect(b.kind === 'ok' && b.body.length).toBe(5 * 1024 * 1024);
-    // 2 x 4 MiB past the free MiB, on one shared 3 MiB/s budget (100 ms of burst): at least 2.5 s
-    expect(elapsed).toBeGreaterThan(2500);
-
-    // the budget is now spent far ahead: a large body waits, a small one does not wait at all
-    const spent = bulkPacer(1024); // 1 KiB/s
-    await spent.take(1024 * 1024); // reserves the next ~17 minutes
-    const small = await fetchUrl(`${server.url}/small`, { settings: testSettings({ bulkBytesPerSecond: 1024 }) });
-    expect(small.kind === 'ok' && small.body.length).toBe(200 * 1024);
-    const waiting = await fetchUrl(`${server.url}/large`, { settings: testSettings({ bulkBytesPerSecond: 1024, timeout: 1000 }) });
-    expect(waiting.kind === 'error' && waiting.error.kind).toBe('timeout');
   });
 
   it('stops a gzip bomb at the decoded-size cap', async () => {

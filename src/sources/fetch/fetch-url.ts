@@ -14,7 +14,6 @@ import { request, type Dispatcher } from 'undici';
 import type { Settings } from '../../config/types.js';
 import { FetchError, redactUrl } from '../../errors.js';
 import { isFetchableScheme } from './address-policy.js';
-import { bulkPacer } from './bulk-pacer.js';
 import { headerString, readCacheHints, type CacheHints } from './cache-hints.js';
 import { createGuardedDispatcher, systemLookup, type LookupFn } from './guarded-dispatcher.js';
 import { HostLimiter } from './host-limiter.js';
@@ -181,8 +180,7 @@ async function followRedirects(start: URL, opts: FetchOptions, signal: AbortSign
       discard(res.body);
       throw new FetchError('too-large', `body of ${length} bytes is larger than ${http.maxBodyBytes}`);
     }
-    const pacer = http.bulkBytesPerSecond > 0 ? bulkPacer(http.bulkBytesPerSecond) : undefined;
-    const body = await readBody(res.body, h['content-encoding'], http.maxBodyBytes, signal, pacer);
+    const body = await readBody(res.body, h['content-encoding'], http.maxBodyBytes, signal);
     return {
       kind: 'ok',
       ...common,

@@ -3,14 +3,12 @@
  * stacked encodings are undone in reverse) and stopping as soon as the *decoded* size passes the cap,
  * so a decompression bomb costs at most `cap` bytes of memory. The caller's abort signal (the overall
  * deadline) ends a slow drip. An unknown encoding is refused rather than handed on as garbage.
- * With a `pacer`, decoded bytes past its free allowance wait for its shared budget (`bulk-pacer.ts`).
  * Failures: `FetchError` `too-large`; stream errors propagate for `toFetchError` to classify.
  */
 import type { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import zlib from 'node:zlib';
 import { FetchError } from '../../errors.js';
-import type { BulkPacer } from './bulk-pacer.js';
 
 function decoderFor(encoding: string): Transform | null | undefined {
   switch (encoding) {
@@ -29,7 +27,7 @@ function decoderFor(encoding: string): Transform | null | undefined {
   }
 }
 
-export async function readBody(body: Readable, contentEncoding: string | undefined, cap: number, signal: AbortSignal, pacer?: BulkPacer): Promise<Buffer> {
+export async function readBody(body: Readable, contentEncoding: string | undefined, cap: number, signal: AbortSignal): Promise<Buffer> {
   const encodings = (contentEncoding ?? '')
     .toLowerCase()
     .split(',')
@@ -56,7 +54,6 @@ export async function readBody(body: Readable, contentEncoding: string | undefin
         throw tooLarge;
       }
       chunks.push(chunk);
-      if (pacer && total > pacer.freeBytes) await pacer.take(chunk.length, signal);
     }
   };
   try {

@@ -4,7 +4,8 @@
  *
  * A URL argument (http/https) is fetched with the service's client and SSRF guard (settings from
  * `--config` when the directory exists, else defaults); anything else is a local file, refused when
- * larger than the default body cap (15 MiB). `--source ID` reads every input as that configured
+ * larger than the body cap (the source's `maxBodyBytes` with `--source`, else `http.maxBodyBytes`, 4 MiB by
+ * default). `--source ID` reads every input as that configured
  * source (kind, selectors, language; a file's relative links resolve against the source URL). Output:
  * - `--json` (one input): `{"feed": {"title", "url"}, "items": [Article...]}`, pretty-printed;
  * - `--jsonl`: one line per input, `{"file", "ok": true, "feed", "items"}` or
@@ -17,7 +18,7 @@ import { existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { resolveConfigDir } from '../config/load.js';
-import { settingsFileSchema } from '../config/schema.js';
+import { DEFAULT_MAX_BODY_BYTES, settingsFileSchema } from '../config/schema.js';
 import type { Config, Settings, SourceConfig } from '../config/types.js';
 import { describeError, InputError, UsageError } from '../errors.js';
 import { fetchUrl } from '../sources/fetch/fetch-url.js';
@@ -31,15 +32,14 @@ interface ParseOptions {
 }
 
 const isUrl = (s: string): boolean => /^https?:\/\//i.test(s);
-const MAX_FILE_BYTES = settingsFileSchema.parse({}).http.maxBodyBytes;
 
 /** A parse result, or a failure before parsing (unreadable file, fetch error). */
 type InputResult = ParsedSource | { readonly ok: false; readonly error: Error };
 
-async function readInput(arg: string, settings: () => Settings, source: SourceShape | SourceConfig): Promise<InputResult> {
+async function readInput(arg: string, settings: () => Settings, source: SourceShape | SourceConfig, fileCap: number): Promise<InputResult> {
   const fetchedAt = new Date();
   if (isUrl(arg)) {
-    const res = await fetchUrl(arg, { settings: settings() });
+    const res = await fetchUrl(arg, { settings: settings(), maxBodyBytes: 'maxBodyBytes' in source ? source.maxBodyBytes : undefined });
     if (res.kind === 'error') return { ok: false, error: res.error };
     if (res.kind === 'not-modified') return { ok: false, error: new InputError(`${arg}: HTTP 304 without a request validator`) };
     return parseSourceBytes({ bytes: res.body, contentType: res.contentType, url: res.url, fetchedAt, source });
@@ -47,7 +47,7 @@ async function readInput(arg: string, settings: () => Settings, source: SourceSh
   let bytes: Buffer;
   try {
     const { size } = await stat(arg);
-    if (size > MAX_FILE_BYTES) return { ok: false, error: new InputError(`${arg} is ${size} bytes, larger than ${MAX_FILE_BYTES}`) };
+    if (size > fileCap) return { ok: false, error: new InputError(`${arg} is ${size} bytes, larger than ${fileCap} (maxBodyBytes)`) };
     bytes = await readFile(arg);
   } catch (e) {
     return { ok: false, error: new InputError(`cannot read ${arg}: ${(e as { code?: string }).code ?? describeError(e)}`) };
@@ -97,9 +97,10 @@ export function registerParse(program: Command): void {
         }
         return settings;
       };
+      const fileCap = ('maxBodyBytes' in source ? source.maxBodyBytes : undefined) ?? config?.settings.http.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
       let refused = 0;
       for (const arg of inputs) {
-        const r = await readInput(arg, lazySettings, source);
+        const r = await readInput(arg, lazySettings, source, fileCap);
         if (!r.ok) refused++;
         if (opts.jsonl) {
           const line = r.ok ? { file: arg, ok: true, feed: r.feed, items: r.articles } : { file: arg, ok: false, error: reasonOf(r) };

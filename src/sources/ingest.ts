@@ -60,6 +60,7 @@ function fetchOptions(source: SourceConfig, settings: Settings, opts: IngestOpti
     ...(opts.limiter ? { limiter: opts.limiter } : {}),
     ...(opts.signal ? { signal: opts.signal } : {}),
     userAgent: source.userAgent,
+    maxBodyBytes: source.maxBodyBytes,
     headers: source.headers,
   };
 }

@@ -97,10 +97,10 @@ describe('belwatch parse', () => {
   it('refuses a local file larger than the body cap without reading it', () => {
     const big = path.join(tmp, 'big.xml');
     writeFileSync(big, '');
-    truncateSync(big, 16 * 1024 * 1024);
+    truncateSync(big, 5 * 1024 * 1024);
     const r = runCli(['parse', '--jsonl', big]);
     expect(r.code).toBe(1);
-    expect(JSON.parse(r.stdout).error).toMatch(/16777216 bytes, larger than 15728640/);
+    expect(JSON.parse(r.stdout).error).toMatch(/5242880 bytes, larger than 4194304 \(maxBodyBytes\)/);
   });
 
   it('refuses a URL to a private address with the service guard', () => {

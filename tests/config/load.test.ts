@@ -33,7 +33,7 @@ describe('loadConfig', () => {
     tmp = writeConfigDir({});
     const config = loadConfig(tmp.dir, { env: {} });
     expect(config.sources[0]?.interval).toBe(15 * 60_000);
-    expect(config.settings.http.maxBodyBytes).toBe(15 * 1024 * 1024);
+    expect(config.settings.http.maxBodyBytes).toBe(4 * 1024 * 1024);
     expect(config.settings.http.timeout).toBe(20_000);
     expect(config.settings.http.maxRedirects).toBe(5);
     expect(config.subscriptions[0]?.schedule).toEqual({ cron: '0 8 * * *', timezone: 'Europe/Minsk' });

@@ -118,6 +118,15 @@ describe('fetchUrl', () => {
     }
   });
 
+  it('caps bodies at 4 MiB by default, and at the source maxBodyBytes when it has one', async () => {
+    server.route('/five', serve(Buffer.alloc(5 * 1024 * 1024, 'a'), { 'content-type': 'application/rss+xml' }));
+    const refused = await fetchUrl(`${server.url}/five`, { settings: testSettings() });
+    expect(refused.kind === 'error' && refused.error.kind).toBe('too-large');
+    expect(refused.kind === 'error' && refused.error.message).toMatch(/larger than 4194304\b.*maxBodyBytes/);
+    const allowed = await fetchUrl(`${server.url}/five`, { settings: testSettings(), maxBodyBytes: 8 * 1024 * 1024 });
+    expect(allowed.kind === 'ok' && allowed.body.length).toBe(5 * 1024 * 1024);
+  });
+
   it('stops a gzip bomb at the decoded-size cap', async () => {
     const bomb = gzipSync(Buffer.alloc(64 * 1024 * 1024));
     expect(bomb.length).toBeLessThan(1024 * 1024);

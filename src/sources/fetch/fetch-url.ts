@@ -32,6 +32,8 @@ export interface FetchOptions {
   readonly etag?: string | undefined;
   readonly lastModified?: string | undefined;
   readonly userAgent?: string | undefined;
+  /** The source's own cap, instead of `settings.http.maxBodyBytes`. */
+  readonly maxBodyBytes?: number | undefined;
   readonly headers?: Readonly<Record<string, string>> | undefined;
   readonly accept?: string;
   readonly signal?: AbortSignal;
@@ -176,11 +178,12 @@ async function followRedirects(start: URL, opts: FetchOptions, signal: AbortSign
       });
     }
     const length = Number(h['content-length'] ?? NaN);
-    if (!h['content-encoding'] && Number.isFinite(length) && length > http.maxBodyBytes) {
+    const cap = opts.maxBodyBytes ?? http.maxBodyBytes;
+    if (!h['content-encoding'] && Number.isFinite(length) && length > cap) {
       discard(res.body);
-      throw new FetchError('too-large', `body of ${length} bytes is larger than ${http.maxBodyBytes}`);
+      throw new FetchError('too-large', `body of ${length} bytes is larger than ${cap} (maxBodyBytes)`);
     }
-    const body = await readBody(res.body, h['content-encoding'], http.maxBodyBytes, signal);
+    const body = await readBody(res.body, h['content-encoding'], cap, signal);
     return {
       kind: 'ok',
       ...common,

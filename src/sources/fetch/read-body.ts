@@ -50,7 +50,7 @@ export async function readBody(body: Readable, contentEncoding: string | undefin
     for await (const chunk of source) {
       total += chunk.length;
       if (total > cap) {
-        tooLarge = new FetchError('too-large', `body larger than ${cap} bytes (after decoding)`);
+        tooLarge = new FetchError('too-large', `body larger than ${cap} bytes (after decoding; maxBodyBytes)`);
         throw tooLarge;
       }
       chunks.push(chunk);

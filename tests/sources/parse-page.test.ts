@@ -118,6 +118,16 @@ describe('page nesting bound', () => {
     // an end tag closes everything opened inside its element
     expect(htmlNestsDeeperThan(`${`<section>${'<span>'.repeat(1000)}</section>`.repeat(10)}`)).toBe(false);
     expect(htmlNestsDeeperThan(`<svg>${'<g>'.repeat(100)}</svg>${'<path/>'.repeat(2001)}`)).toBe(true); // outside svg, /> closes nothing
+    // tokenised as parse5 does: "<!--" inside an end tag is not a comment (a fuzzed page hid 5,600
+    // levels of <b> this way and overflowed cheerio's stack), ">" inside a quoted value ends nothing
+    expect(htmlNestsDeeperThan(`<p>x</spanx/?${'<!--'.repeat(10)}more">${'<b>'.repeat(3000)}x${'</b>'.repeat(3000)}`)).toBe(true);
+    expect(htmlNestsDeeperThan(`<a title="<!-- > -->">${'<i>'.repeat(2001)}`)).toBe(true);
+    expect(htmlNestsDeeperThan(`<!-->${'<i>'.repeat(2001)}`)).toBe(true); // an empty comment
+    expect(htmlNestsDeeperThan(`<!-- a --!>${'<i>'.repeat(2001)}`)).toBe(true);
+    // a bogus comment ends at the first ">": the first <i> is inside it, the other nine count
+    expect(htmlNestsDeeperThan(`<?php ${'<i>'.repeat(10)} ?>${'<i>'.repeat(1991)}`)).toBe(false);
+    expect(htmlNestsDeeperThan(`<?php ${'<i>'.repeat(10)} ?>${'<i>'.repeat(1992)}`)).toBe(true);
+    expect(htmlNestsDeeperThan(`<div title="never closed ${'<i>'.repeat(3000)}`)).toBe(false); // the page ends inside the tag
   });
 
   it('refuses a page nested deeper than 2,000 levels before cheerio parses it, and still reads 1,500', async () => {

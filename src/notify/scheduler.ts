@@ -132,23 +132,34 @@ export function startNotifyScheduler(env: SchedulerEnv): NotifyScheduler {
   };
   const scheduled = new Set<string>();
 
+  // node-cron's own messages, in the service log instead of on stderr
+  const cronLogger = {
+    info: (message: string): void => log.debug(`node-cron: ${message}`),
+    debug: (message: string | Error): void => log.debug(`node-cron: ${describeError(message)}`),
+    warn: (message: string): void => log.warn(`node-cron: ${message}`),
+    error: (message: string | Error, err?: Error): void => log.error(`node-cron: ${describeError(message)}${err ? `: ${describeError(err)}` : ''}`),
+  };
   const reschedule = (config: Config): void => {
     for (const t of tasks) void t.destroy();
     tasks = [];
     if (closed) return;
     for (const sub of config.subscriptions.filter((s) => s.mode === 'digest')) {
-      const task = cron.schedule(
-        sub.schedule.cron,
-        () => {
-          const current = env.config().subscriptions.find((s) => s.id === sub.id);
-          if (!current || scheduled.has(sub.id)) return;
-          scheduled.add(sub.id);
-          checkOne(current)
-            .catch((e: unknown) => log.warn({ subscription: sub.id }, `scheduled check failed: ${describeError(e)}`))
-            .finally(() => scheduled.delete(sub.id));
-        },
-        { timezone: sub.schedule.timezone, name: `digest-${sub.id}` },
-      );
+      const tick = (): void => {
+        const current = env.config().subscriptions.find((s) => s.id === sub.id);
+        if (!current || scheduled.has(sub.id)) return;
+        scheduled.add(sub.id);
+        checkOne(current)
+          .catch((e: unknown) => log.warn({ subscription: sub.id }, `scheduled check failed: ${describeError(e)}`))
+          .finally(() => scheduled.delete(sub.id));
+      };
+      const task = cron.schedule(sub.schedule.cron, tick, { timezone: sub.schedule.timezone, name: `digest-${sub.id}`, logger: cronLogger });
+      // A tick missed (the event loop was blocked, or the wall clock stepped forward) is checked at
+      // once, like a tick: the due window covers it. Listening also stops node-cron printing a
+      // warning per missed slot on stderr (an hour's step meant one per slot of the hour).
+      task.on('execution:missed', () => {
+        log.debug({ subscription: sub.id }, 'missed a scheduled tick; checking now');
+        tick();
+      });
       tasks.push(task);
     }
     log.info({ tasks: tasks.length }, 'digest schedules set');

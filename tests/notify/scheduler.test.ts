@@ -1,5 +1,6 @@
 /** The notifier's scheduler: one node-cron task per digest subscription, replaced on reload, gone on close. */
 import cron from 'node-cron';
+import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
 import { startNotifyScheduler } from '../../src/notify/scheduler.js';
@@ -37,5 +38,33 @@ describe('startNotifyScheduler', () => {
     await scheduler.close();
     await scheduler.close();
     expect(names()).toEqual([]);
+  });
+});
+
+describe('missed cron ticks', () => {
+  it('checks at once after a blocked event loop, in the service log, with no node-cron warning on stderr', async () => {
+    const cfg = writeNotifyConfig(t.prefix, `subscriptions:\n  - { id: every-second, rules: ["*"], schedule: { cron: "* * * * * *", timezone: UTC }, channels: [{ type: file }] }\n`);
+    cfgs = [cfg];
+    h = openHarness(t.redis, t.keys, cfg.dir, t.prefix);
+    const lines: string[] = [];
+    const log = pino({ level: 'debug' }, { write: (s: string) => void lines.push(s) });
+    const warnings: string[] = [];
+    const warn = console.warn;
+    console.warn = (...args: unknown[]) => void warnings.push(args.join(' '));
+    try {
+      const scheduler = startNotifyScheduler({ ...h.env, log, queue: h.queue, config: () => h.config, checkEveryMs: 3_600_000 });
+      await scheduler.checkNow();
+      await new Promise((resolve) => setTimeout(resolve, 1200));
+      const blockedUntil = Date.now() + 3500; // the event loop blocked past several one-second slots
+      while (Date.now() < blockedUntil) {
+        /* busy */
+      }
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      await scheduler.close();
+    } finally {
+      console.warn = warn;
+    }
+    expect(lines.some((l) => l.includes('missed a scheduled tick; checking now'))).toBe(true);
+    expect(warnings.filter((w) => w.includes('missed execution'))).toEqual([]);
   });
 });

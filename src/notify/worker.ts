@@ -5,7 +5,7 @@
  * dispatcher) created once per process and closed with it. Also the pipeline hooks that feed the
  * notifier: `makeOnPending` (instant alerts) and `makeOnHealth` (source incidents to admins).
  */
-import { DelayedError, Worker, type ConnectionOptions } from 'bullmq';
+import { DelayedError, Worker } from 'bullmq';
 import type { ChannelDeps } from '../channels/deliver.js';
 import { EmailTransports } from '../channels/email.js';
 import { SlackRateLimiter } from '../channels/slack.js';
@@ -15,6 +15,7 @@ import type { Logger } from '../log.js';
 import { retentionSeconds, type PipelineContext } from '../pipeline/context.js';
 import { QUEUE, type NotifyJobData } from '../pipeline/queues.js';
 import { handBackOnShutdown } from '../pipeline/hand-back.js';
+import { workerErrorHandler, type WorkerOptions } from '../pipeline/workers.js';
 import { assessHealth, type SourceHealth } from '../pipeline/source-health.js';
 import { createGuardedDispatcher } from '../sources/fetch/guarded-dispatcher.js';
 import { keyPrefix } from '../store/redis.js';
@@ -44,17 +45,8 @@ export function openChannelKit(config: Config, now?: () => number): ChannelKit {
   };
 }
 
-export interface NotifierWorkerOptions {
-  readonly connection: ConnectionOptions;
-  readonly prefix: string;
-  readonly concurrency: number;
-  readonly lockDuration: number;
-  readonly stalledInterval: number;
-  /** Aborts when the shutdown grace period is over: a running job is handed back (see pipeline/hand-back.ts). */
-  readonly shutdown?: AbortSignal | undefined;
-  /** The worker's `error` events (default: logged as errors). */
-  readonly onError?: ((err: Error, queue: string) => void) | undefined;
-}
+/** The pipeline workers' options (a running job is handed back at shutdown, see pipeline/hand-back.ts). */
+export type NotifierWorkerOptions = WorkerOptions;
 
 export function startNotifier(env: NotifyEnv, opts: NotifierWorkerOptions): Worker<NotifyJobData, NotifyResult> {
   const worker = new Worker<NotifyJobData, NotifyResult>(
@@ -82,8 +74,7 @@ export function startNotifier(env: NotifyEnv, opts: NotifierWorkerOptions): Work
     },
   );
   worker.on('failed', (job, err) => env.log.warn({ queue: QUEUE.notify, job: job?.id, subscription: job?.data.subscriptionId }, `notify job failed: ${err.message}`));
-  const onError = opts.onError;
-  worker.on('error', onError ? (err) => onError(err, QUEUE.notify) : (err) => env.log.error({ queue: QUEUE.notify }, `worker error: ${err.message}`));
+  worker.on('error', workerErrorHandler(env.log, QUEUE.notify, opts.onError));
   return worker;
 }
 

@@ -8,6 +8,7 @@
 import { Worker, type ConnectionOptions } from 'bullmq';
 import { handBackOnShutdown } from './hand-back.js';
 import { keyPrefix } from '../store/redis.js';
+import type { Logger } from '../log.js';
 import type { PipelineContext } from './context.js';
 import { pollSource } from './poll-source.js';
 import { processArticle, type ProcessResult } from './process-article.js';
@@ -43,7 +44,7 @@ export function startFetcher(ctx: PipelineContext, queues: Queues, opts: WorkerO
     workerSettings(opts),
   );
   worker.on('failed', (job, err) => ctx.log.warn({ queue: QUEUE.poll, job: job?.id, source: job?.data.sourceId }, `poll job failed: ${err.message}`));
-  worker.on('error', errorHandler(ctx, QUEUE.poll, opts));
+  worker.on('error', workerErrorHandler(ctx.log, QUEUE.poll, opts.onError));
   return worker;
 }
 
@@ -62,13 +63,13 @@ export function startProcessor(ctx: PipelineContext, opts: WorkerOptions): Worke
     workerSettings(opts),
   );
   worker.on('failed', (job, err) => ctx.log.warn({ queue: QUEUE.process, job: job?.id }, `process job failed: ${err.message}`));
-  worker.on('error', errorHandler(ctx, QUEUE.process, opts));
+  worker.on('error', workerErrorHandler(ctx.log, QUEUE.process, opts.onError));
   return worker;
 }
 
-function errorHandler(ctx: PipelineContext, queue: string, opts: WorkerOptions): (err: Error) => void {
-  const onError = opts.onError;
-  return onError ? (err) => onError(err, queue) : (err) => ctx.log.error({ queue }, `worker error: ${err.message}`);
+/** A worker's `error` listener: `onError` when given (the service's Redis watch), else an error log line. */
+export function workerErrorHandler(log: Pick<Logger, 'error'>, queue: string, onError: WorkerOptions['onError']): (err: Error) => void {
+  return onError ? (err) => onError(err, queue) : (err) => log.error({ queue }, `worker error: ${err.message}`);
 }
 
 function workerSettings(opts: WorkerOptions) {

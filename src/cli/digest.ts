@@ -13,7 +13,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { renderDigestHtml } from '../digest/render-html.js';
 import { renderDigestText } from '../digest/render-text.js';
-import { UsageError, describeError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import { createLogger } from '../log.js';
 import { retentionSeconds } from '../pipeline/context.js';
 import { openQueues } from '../pipeline/queues.js';
@@ -67,7 +67,7 @@ export function registerDigest(program: Command): void {
         }
         const queues = openQueues(redisOptionsFromUrl(config.settings.redis.url), config.settings.redis.prefix, config.settings.delivery);
         const kit = openChannelKit(config);
-        let retryError: string | undefined;
+        // no result: a channel failed retryably and the delivery is left to the notifier's retries
         let result;
         try {
           const env = { redis, keys, log, channelDeps: kit.deps, ttlSeconds: retentionSeconds(config), now: () => Date.now(), config: () => config, alerts: { redis, keys, queue: queues.notify, now: () => Date.now() } };
@@ -75,7 +75,6 @@ export function registerDigest(program: Command): void {
             result = await runNotifyJob(env, { subscriptionId: sub.id, stream, endMs });
           } catch (e) {
             if (!(e instanceof DeliveryRetryError)) throw e;
-            retryError = describeError(e);
           }
         } finally {
           await kit.close();
@@ -88,7 +87,7 @@ export function registerDigest(program: Command): void {
         if (opts.json) process.stdout.write(`${JSON.stringify({ digestId, status: result?.status ?? 'retrying', items, deliveries: records })}\n`);
         else {
           const toRetry = records.filter((r) => r.status === 'retrying').length;
-          const retrying = retryError !== undefined ? `; ${toRetry} channel${toRetry === 1 ? '' : 's'} left to the notifier's retries` : '';
+          const retrying = result === undefined ? `; ${toRetry} channel${toRetry === 1 ? '' : 's'} left to the notifier's retries` : '';
           const head =
             result?.status === 'empty'
               ? `${digestId}: nothing new in the window; nothing sent (sendEmpty is off)`
@@ -97,7 +96,7 @@ export function registerDigest(program: Command): void {
                 : `${digestId}: ${items === undefined ? 'digest not built' : `${items} item${items === 1 ? '' : 's'}`}${retrying}`;
           process.stdout.write(`${[head, ...records.map((r) => `  channel ${r.index + 1} ${r.type}: ${r.status}${r.target ? ` -> ${r.target}` : ''}${r.error ? ` (${r.error})` : ''}`)].join('\n')}\n`);
         }
-        if (retryError !== undefined || records.some((r) => r.status === 'failed')) process.exitCode = 1;
+        if (result === undefined || records.some((r) => r.status === 'failed')) process.exitCode = 1;
       } finally {
         await redis.quit().catch(() => redis.disconnect());
       }

@@ -36,10 +36,16 @@ const isUrl = (s: string): boolean => /^https?:\/\//i.test(s);
 /** A parse result, or a failure before parsing (unreadable file, fetch error). */
 type InputResult = ParsedSource | { readonly ok: false; readonly error: Error };
 
-async function readInput(arg: string, settings: () => Settings, source: SourceShape | SourceConfig, fileCap: number): Promise<InputResult> {
+/** Body caps: the source's own (`--source`), else the fetch settings' (URLs) or `fileCap` (files). */
+interface Caps {
+  readonly source: number | undefined;
+  readonly file: number;
+}
+
+async function readInput(arg: string, settings: () => Settings, source: SourceShape | SourceConfig, caps: Caps): Promise<InputResult> {
   const fetchedAt = new Date();
   if (isUrl(arg)) {
-    const res = await fetchUrl(arg, { settings: settings(), maxBodyBytes: 'maxBodyBytes' in source ? source.maxBodyBytes : undefined });
+    const res = await fetchUrl(arg, { settings: settings(), maxBodyBytes: caps.source });
     if (res.kind === 'error') return { ok: false, error: res.error };
     if (res.kind === 'not-modified') return { ok: false, error: new InputError(`${arg}: HTTP 304 without a request validator`) };
     return parseSourceBytes({ bytes: res.body, contentType: res.contentType, url: res.url, fetchedAt, source });
@@ -47,7 +53,7 @@ async function readInput(arg: string, settings: () => Settings, source: SourceSh
   let bytes: Buffer;
   try {
     const { size } = await stat(arg);
-    if (size > fileCap) return { ok: false, error: new InputError(`${arg} is ${size} bytes, larger than ${fileCap} (maxBodyBytes)`) };
+    if (size > caps.file) return { ok: false, error: new InputError(`${arg} is ${size} bytes, larger than ${caps.file} (maxBodyBytes)`) };
     bytes = await readFile(arg);
   } catch (e) {
     return { ok: false, error: new InputError(`cannot read ${arg}: ${(e as { code?: string }).code ?? describeError(e)}`) };
@@ -97,10 +103,11 @@ export function registerParse(program: Command): void {
         }
         return settings;
       };
-      const fileCap = ('maxBodyBytes' in source ? source.maxBodyBytes : undefined) ?? config?.settings.http.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+      const sourceCap = 'maxBodyBytes' in source ? source.maxBodyBytes : undefined;
+      const caps: Caps = { source: sourceCap, file: sourceCap ?? config?.settings.http.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES };
       let refused = 0;
       for (const arg of inputs) {
-        const r = await readInput(arg, lazySettings, source, fileCap);
+        const r = await readInput(arg, lazySettings, source, caps);
         if (!r.ok) refused++;
         if (opts.jsonl) {
           const line = r.ok ? { file: arg, ok: true, feed: r.feed, items: r.articles } : { file: arg, ok: false, error: reasonOf(r) };

@@ -33,6 +33,8 @@ const VOID = new Set(['area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input'
 const IMPLIED_END = new Set(['p', 'li', 'dt', 'dd', 'option', 'optgroup', 'tr', 'td', 'th', 'tbody', 'thead', 'tfoot', 'colgroup', 'caption', 'rb', 'rt', 'rtc', 'rp', 'html', 'head', 'body']);
 /** Elements whose content is text up to their end tag. */
 const RAW_TEXT = new Set(['script', 'style', 'textarea', 'title', 'xmp', 'iframe', 'noembed', 'noframes', 'plaintext']);
+/** Per raw-text element, its end tag (`plaintext` has none: its text runs to the end of the page). */
+const RAW_TEXT_END = new Map([...RAW_TEXT].filter((n) => n !== 'plaintext').map((n) => [n, new RegExp(`</${n}[\\s/>]`, 'gi')]));
 
 const isLetter = (c: number): boolean => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 const isSpace = (c: number): boolean => c === 32 || c === 9 || c === 10 || c === 12 || c === 13;
@@ -131,8 +133,8 @@ export function htmlNestsDeeperThan(html: string, max: number = MAX_HTML_NESTING
       continue;
     }
     if (RAW_TEXT.has(name)) {
-      if (name === 'plaintext') return false;
-      const close = new RegExp(`</${name}[\\s/>]`, 'gi');
+      const close = RAW_TEXT_END.get(name);
+      if (close === undefined) return false; // plaintext
       close.lastIndex = i;
       const m = close.exec(html);
       if (m === null) return false;

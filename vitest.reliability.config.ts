@@ -15,7 +15,7 @@ class ByName extends BaseSequencer {
 export default defineConfig({
   test: {
     include: ['tests/reliability/**/*.test.ts'],
-    globalSetup: ['tests/reliability/harness/global-setup.ts'],
+    globalSetup: ['tests/helpers/build-once.ts', 'tests/reliability/harness/global-setup.ts'],
     testTimeout: 60 * 60_000,
     hookTimeout: 120_000,
     pool: 'forks',

@@ -2,9 +2,9 @@
  * A real HTTP server on 127.0.0.1 (or another loopback address), port 0, that plays Slack or a webhook receiver: it records every
  * request and answers with the next scripted reply (then 200 "ok" once the script runs out).
  */
-import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { IncomingHttpHeaders } from 'node:http';
 import { afterEach, beforeEach } from 'vitest';
-import type { AddressInfo } from 'node:net';
+import { listenTestServer } from '../helpers/http-server.js';
 
 export interface Received {
   readonly path: string;
@@ -33,7 +33,7 @@ export async function startReceiver(host = '127.0.0.1'): Promise<Receiver> {
   const received: Received[] = [];
   const queue: Reply[] = [];
   const timers = new Set<NodeJS.Timeout>();
-  const server = createServer((req, res) => {
+  const server = await listenTestServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
@@ -48,19 +48,15 @@ export async function startReceiver(host = '127.0.0.1'): Promise<Receiver> {
         timers.add(t);
       } else answer();
     });
-  });
-  await new Promise<void>((resolve) => server.listen(0, host, resolve));
-  const { port } = server.address() as AddressInfo;
+  }, { host });
   return {
-    url: `http://${host}:${port}`,
+    url: server.origin,
     received,
     script: (...replies) => queue.push(...replies),
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const t of timers) clearTimeout(t);
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close() {
+      for (const t of timers) clearTimeout(t);
+      return server.close();
+    },
   };
 }
 

@@ -6,18 +6,13 @@ let tmp: TempConfig | undefined;
 afterEach(() => tmp?.cleanup());
 
 describe('belwatch CLI', () => {
-  it('prints help for the program and for every command', () => {
+  it('prints help from the binary (every command is checked in-process: help.test.ts)', () => {
     const root = runCli(['--help']);
     expect(root.code).toBe(0);
+    expect(root.stderr).toBe('');
     expect(root.stdout).toContain('Usage: belwatch');
-    const commands = [...root.stdout.matchAll(/^ {2}([a-z][a-z-]*)\b/gm)].map((m) => m[1]!).filter((c) => c !== 'help');
-    expect(commands).toContain('validate');
-    for (const cmd of commands) {
-      const r = runCli([cmd, '--help']);
-      expect(r.code, cmd).toBe(0);
-      expect(r.stdout, cmd).toContain(`Usage: belwatch ${cmd}`);
-    }
-  }, 120_000); // one process per command, one after another: slow on a loaded machine
+    expect(root.stdout).toMatch(/^ {2}validate\b/m);
+  });
 
   it('validates the shipped config', () => {
     const r = runCli(['validate']);

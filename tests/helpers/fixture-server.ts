@@ -2,8 +2,7 @@
  * A real HTTP server on 127.0.0.1 (port 0) serving fixture feeds and pages from a mutable route
  * table, counting requests per path and honouring If-None-Match with the route's ETag.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenTestServer, pathOf, type Handler } from './http-server.js';
 
 export interface Route {
   status?: number;
@@ -14,7 +13,7 @@ export interface Route {
   delayMs?: number;
 }
 
-export type Handler = (req: IncomingMessage, res: ServerResponse) => void;
+export type { Handler };
 
 export interface FixtureServer {
   readonly origin: string;
@@ -29,8 +28,8 @@ export async function startFixtureServer(): Promise<FixtureServer> {
   const routes = new Map<string, Route | Handler>();
   const hits = new Map<string, number>();
   const hitTimes = new Map<string, number[]>();
-  const server: Server = createServer((req, res) => {
-    const path = (req.url ?? '/').split('?')[0] ?? '/';
+  const server = await listenTestServer((req, res) => {
+    const path = pathOf(req);
     hits.set(path, (hits.get(path) ?? 0) + 1);
     hitTimes.set(path, [...(hitTimes.get(path) ?? []), Date.now()]);
     const route = routes.get(path);
@@ -56,19 +55,13 @@ export async function startFixtureServer(): Promise<FixtureServer> {
     if (route.delayMs) setTimeout(answer, route.delayMs);
     else answer();
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
-    origin,
+    origin: server.origin,
     routes,
     hits,
     hitTimes,
-    url: (path) => `${origin}${path}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
+    url: server.url,
+    close: server.close,
   };
 }
 

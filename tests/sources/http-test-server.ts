@@ -4,14 +4,14 @@
  * refused fetch never connected, and records request headers for conditional-GET checks.
  */
 import { readFileSync } from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type http from 'node:http';
 import path from 'node:path';
 import { settingsFileSchema } from '../../src/config/schema.js';
 import type { Settings } from '../../src/config/types.js';
 import type { LookupFn } from '../../src/sources/fetch/guarded-dispatcher.js';
+import { listenTestServer, pathOf, type Handler } from '../helpers/http-server.js';
 
-export type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
+export type { Handler };
 
 export interface TestServer {
   readonly url: string;
@@ -26,27 +26,19 @@ export interface TestServer {
 export async function startServer(routes: Record<string, Handler> = {}): Promise<TestServer> {
   const table = new Map(Object.entries(routes));
   const requests: http.IncomingMessage[] = [];
-  let connections = 0;
-  const server = http.createServer((req, res) => {
+  const server = await listenTestServer((req, res) => {
     requests.push(req);
-    const handler = table.get((req.url ?? '/').split('?')[0] ?? '/');
+    const handler = table.get(pathOf(req));
     if (handler) handler(req, res);
     else res.writeHead(404).end('not found');
   });
-  server.on('connection', () => connections++);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
   return {
-    url: `http://127.0.0.1:${port}`,
-    port,
-    connections: () => connections,
+    url: server.origin,
+    port: server.port,
+    connections: server.accepted,
     requests,
     route: (p, h) => table.set(p, h),
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: server.close,
   };
 }
 

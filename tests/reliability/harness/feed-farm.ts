@@ -14,8 +14,8 @@
  * counted per outlet with its time, and every accepted socket is counted, so scenarios can assert
  * "fetched once per interval" or "0 connections".
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { listenTestServer } from '../../helpers/http-server.js';
 
 export type Behaviour = 'healthy' | 'timeout' | 'http500' | 'reset' | 'garbage' | 'huge' | 'drip' | 'redirect-loop' | 'custom';
 
@@ -115,10 +115,7 @@ export async function startFeedFarm(opts: FarmOptions): Promise<FeedFarm> {
   const served = new Map<string, ServedItem>();
   const requests = new Map<number, number[]>();
   const customCount = new Map<number, number>();
-  const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
-  let accepted = 0;
-  let origin = '';
 
   const offset = (i: number): number => (i * 7919) % every;
   /** Number of items outlet i has published by now. */
@@ -217,20 +214,13 @@ export async function startFeedFarm(opts: FarmOptions): Promise<FeedFarm> {
     if (req.headers['if-none-match'] === etag) return void res.writeHead(304, { etag }).end();
     res.writeHead(200, { 'content-type': 'application/rss+xml; charset=utf-8', etag }).end(feed(i, count, now));
   };
-  const servers = Array.from({ length: Math.max(1, opts.ports ?? 1) }, () => createServer(handle));
-  const origins: string[] = [];
-  for (const server of servers) {
-    server.on('connection', (s: Socket) => {
-      accepted++;
-      sockets.add(s);
-      s.once('close', () => sockets.delete(s));
-    });
-    server.keepAliveTimeout = 30_000;
-    await new Promise<void>((resolve) => server.listen(0, opts.host ?? '127.0.0.1', resolve));
-    const { port } = server.address() as AddressInfo;
-    origins.push(`http://${opts.host ?? '127.0.0.1'}:${port}`);
-  }
-  origin = origins[0] ?? '';
+  const servers = await Promise.all(
+    Array.from({ length: Math.max(1, opts.ports ?? 1) }, () =>
+      listenTestServer(handle, { keepAliveTimeout: 30_000, ...(opts.host ? { host: opts.host } : {}) }),
+    ),
+  );
+  const origins = servers.map((s) => s.origin);
+  const origin = origins[0] ?? '';
 
   return {
     origin,
@@ -238,7 +228,7 @@ export async function startFeedFarm(opts: FarmOptions): Promise<FeedFarm> {
     itemUrl,
     served,
     requests,
-    acceptedSockets: () => accepted,
+    acceptedSockets: () => servers.reduce((n, s) => n + s.accepted(), 0),
     publishedTotal: () => {
       let n = 0;
       for (let i = 0; i < opts.sources; i++) if (behaviour(i) === 'healthy') n += published(i, Date.now());
@@ -254,12 +244,9 @@ export async function startFeedFarm(opts: FarmOptions): Promise<FeedFarm> {
         frozenAt = null;
       }
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const t of timers) clearTimeout(t);
-        for (const s of sockets) s.destroy();
-        let open = servers.length;
-        for (const server of servers) server.close(() => --open === 0 && resolve());
-      }),
+    async close() {
+      for (const t of timers) clearTimeout(t);
+      await Promise.all(servers.map((s) => s.close()));
+    },
   };
 }

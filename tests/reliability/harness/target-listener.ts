@@ -6,8 +6,8 @@
  * does reach it gets a valid RSS feed with a sanctions item and a 200 to a POST, so a leak would
  * also show downstream as a successful poll or delivery.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { listenTestServer, type TestHttpServer } from '../../helpers/http-server.js';
 
 export interface TargetListener {
   readonly port: number;
@@ -20,41 +20,21 @@ export interface TargetListener {
 
 const FEED = `<?xml version="1.0"?><rss version="2.0"><channel><title>internal</title><link>https://internal.example/</link><description>x</description><item><title>Internal: sanctions against Belarus leaked</title><link>https://internal.example/leak</link></item></channel></rss>`;
 
+function answer(req: IncomingMessage, res: ServerResponse): void {
+  req.resume();
+  res.writeHead(200, { 'content-type': req.method === 'GET' ? 'application/rss+xml' : 'text/plain' }).end(req.method === 'GET' ? FEED : 'ok');
+}
+
 export async function startTargetListener(): Promise<TargetListener> {
-  let accepted = 0;
-  const sockets = new Set<Socket>();
-  const make = (): Server => {
-    const s = createServer((req, res) => {
-      req.resume();
-      res.writeHead(200, { 'content-type': req.method === 'GET' ? 'application/rss+xml' : 'text/plain' }).end(req.method === 'GET' ? FEED : 'ok');
-    });
-    s.on('connection', (sock: Socket) => {
-      accepted++;
-      sockets.add(sock);
-      sock.once('close', () => sockets.delete(sock));
-    });
-    return s;
-  };
-  const v4 = make();
-  await new Promise<void>((resolve) => v4.listen(0, '127.0.0.1', resolve));
-  const { port } = v4.address() as AddressInfo;
-  let v6: Server | null = make();
-  try {
-    await new Promise<void>((resolve, reject) => {
-      v6!.once('error', reject);
-      v6!.listen(port, '::1', resolve);
-    });
-  } catch {
-    v6 = null;
-  }
-  const close = (s: Server): Promise<void> => new Promise((resolve) => s.close(() => resolve()));
+  const v4 = await listenTestServer(answer);
+  const v6: TestHttpServer | null = await listenTestServer(answer, { host: '::1', port: v4.port }).catch(() => null);
+  const servers = v6 ? [v4, v6] : [v4];
   return {
-    port,
+    port: v4.port,
     ipv6: v6 !== null,
-    accepted: () => accepted,
+    accepted: () => servers.reduce((n, s) => n + s.accepted(), 0),
     async close() {
-      for (const s of sockets) s.destroy();
-      await Promise.all([close(v4), ...(v6 ? [close(v6)] : [])]);
+      await Promise.all(servers.map((s) => s.close()));
     },
   };
 }

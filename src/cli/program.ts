@@ -2,12 +2,16 @@
  * The `belwatch` command line: commander, one file per command under `src/cli/`.
  * Global options: `--config DIR` (default `$BELWATCH_CONFIG` or `./config`) and `--debug`
  * (stack traces on error). Commands register themselves through `register*` functions.
+ *
+ * Startup: this module and the command files import only commander and types at the top; each
+ * command imports what it needs (config loader, Redis, fetcher, parsers, BullMQ) in its action, so
+ * `--help`, `--version` and `validate` do not load the service's modules (bench/cli-startup.ts).
+ * Before any action the rule compiler is added to the config checks, so every command that loads
+ * the configuration reports a broken query as a config problem.
  */
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
-import { checkRules } from '../rules/check.js';
 import { registerRulesTest, registerSearch } from './archive-commands.js';
-import { registerConfigCheck } from './context.js';
 import { registerDeliveries } from './deliveries.js';
 import { registerDigest } from './digest.js';
 import { registerMatch } from './match.js';
@@ -28,8 +32,6 @@ function packageVersion(): string {
   }
 }
 
-registerConfigCheck(checkRules);
-
 export function buildProgram(): Command {
   const program = new Command('belwatch')
     .description('Monitor the outlets that cover Belarus\u2019 foreign policy and alert analysts on matching articles.')
@@ -37,7 +39,11 @@ export function buildProgram(): Command {
     .option('-c, --config <dir>', 'configuration directory (default: $BELWATCH_CONFIG or ./config)')
     .option('--debug', 'print stack traces on errors')
     .showHelpAfterError('(run with --help for usage)')
-    .exitOverride();
+    .exitOverride()
+    .hook('preAction', async () => {
+      const [{ registerConfigCheck }, { checkRules }] = await Promise.all([import('./context.js'), import('../rules/check.js')]);
+      registerConfigCheck(checkRules);
+    });
   registerValidate(program);
   registerMatch(program);
   registerRulesTest(registerRules(program));

@@ -50,7 +50,7 @@ export function formatHits(result: BacktestResult, timeZone: string): string {
   const lines = [`dates in ${timeZone}`];
   for (const { entry } of sortHits(result.hits)) {
     const a = entry.article;
-    lines.push(`${formatDateTime(a.published, timeZone)}  ${a.sourceId.padEnd(18)}  ${a.title}${a.url ? `  <${a.url}>` : ''}`);
+    lines.push(`${formatDateTime(a.published, timeZone).padStart(18)}  ${a.sourceId.padEnd(18)}  ${a.title}${a.url ? `  <${a.url}>` : ''}`);
   }
   lines.push(`${result.hits.length} matched of ${result.scanned} archived articles`);
   return `${lines.join('\n')}\n`;

@@ -6,8 +6,7 @@
  * Startup: this module and the command files import only commander and types at the top; each
  * command imports what it needs (config loader, Redis, fetcher, parsers, BullMQ) in its action, so
  * `--help`, `--version` and `validate` do not load the service's modules (bench/cli-startup.ts).
- * Before any action the rule compiler is added to the config checks, so every command that loads
- * the configuration reports a broken query as a config problem.
+ * `context.ts` (the config loader with the rule check) is one of those: import it in the action.
  */
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
@@ -39,11 +38,7 @@ export function buildProgram(): Command {
     .option('-c, --config <dir>', 'configuration directory (default: $BELWATCH_CONFIG or ./config)')
     .option('--debug', 'print stack traces on errors')
     .showHelpAfterError('(run with --help for usage)')
-    .exitOverride()
-    .hook('preAction', async () => {
-      const [{ registerConfigCheck }, { checkRules }] = await Promise.all([import('./context.js'), import('../rules/check.js')]);
-      registerConfigCheck(checkRules);
-    });
+    .exitOverride();
   registerValidate(program);
   registerMatch(program);
   registerRulesTest(registerRules(program));

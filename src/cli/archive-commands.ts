@@ -1,23 +1,59 @@
 /**
  * Commands that read the archive:
- *   `belwatch search QUERY [--days N] [--limit N] [--json]`   articles of the last N days (default 30)
- *                                                            matching QUERY (the watch-rule language)
- *   `belwatch rules test RULE [--days N] [--query Q] [--json]` what rule RULE (as it stands in
- *                                                            rules.yaml now, or with query Q) would
- *                                                            have matched in the last N days
+ *   `belwatch search QUERY [--days N] [--limit N] [--tz ZONE] [--json]`   articles of the last N days
+ *                                         (default 30) matching QUERY (the watch-rule language)
+ *   `belwatch rules test RULE [--days N] [--query Q] [--tz ZONE] [--json]`   what rule RULE (as it
+ *                                         stands in rules.yaml now, or with query Q) would have
+ *                                         matched in the last N days
+ * Human output: a first line naming the time zone of the dates, then one line per hit, newest
+ * publication first: date, outlet, title, <url>; then the count. The zone is `--tz`, else the one
+ * every subscription's schedule uses when they agree, else UTC. `--limit` keeps the N most recently
+ * archived hits. `--json`: one line per hit, dates in ISO 8601 UTC, in the same order.
  */
-import type { Command} from 'commander';
+import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import type { Config } from '../config/types.js';
+import { formatDateTime } from '../digest/format.js';
 import { UsageError } from '../errors.js';
-import { compileRules, type CompiledRuleSet } from '../rules/compile.js';
-import { loadCliConfig } from './context.js';
+import type { BacktestHit, BacktestResult } from '../pipeline/backtest.js';
+import type { CompiledRuleSet } from '../rules/compile.js';
 
 interface ArchiveOptions {
   readonly days: number;
   readonly limit?: number;
   readonly json?: boolean;
   readonly query?: string;
+  readonly tz?: string;
+}
+
+/** The zone dates are printed in: `--tz`, else the subscriptions' common schedule zone, else UTC. */
+export function displayZone(config: Pick<Config, 'subscriptions'>, tz: string | undefined): string {
+  if (tz !== undefined) {
+    try {
+      new Intl.DateTimeFormat('en-GB', { timeZone: tz });
+    } catch {
+      throw new UsageError(`--tz: unknown time zone "${tz}" (use an IANA name such as Europe/Minsk, or UTC)`);
+    }
+    return tz;
+  }
+  const zones = new Set(config.subscriptions.map((s) => s.schedule.timezone));
+  const [only] = zones;
+  return zones.size === 1 && only !== undefined ? only : 'UTC';
+}
+
+/** Newest publication first; ties keep the archive's order (most recently seen first). */
+export function sortHits(hits: readonly BacktestHit[]): BacktestHit[] {
+  return [...hits].sort((a, b) => Date.parse(b.entry.article.published) - Date.parse(a.entry.article.published));
+}
+
+export function formatHits(result: BacktestResult, timeZone: string): string {
+  const lines = [`dates in ${timeZone}`];
+  for (const { entry } of sortHits(result.hits)) {
+    const a = entry.article;
+    lines.push(`${formatDateTime(a.published, timeZone).padStart(18)}  ${a.sourceId.padEnd(18)}  ${a.title}${a.url ? `  <${a.url}>` : ''}`);
+  }
+  lines.push(`${result.hits.length} matched of ${result.scanned} archived articles`);
+  return `${lines.join('\n')}\n`;
 }
 
 function positiveInt(v: string): number {
@@ -27,24 +63,20 @@ function positiveInt(v: string): number {
 }
 
 async function runBacktest(config: Config, set: CompiledRuleSet, opts: ArchiveOptions): Promise<void> {
-  const [{ backtestRules, formatHits }, { connectRedis, Keys, pingRedis }] = await Promise.all([import('../pipeline/backtest.js'), import('../store/redis.js')]);
-  const redis = connectRedis(config.settings.redis.url, { maxRetriesPerRequest: 2 });
-  try {
-    await pingRedis(redis, config.settings.redis.url);
-    const since = Date.now() - opts.days * 86_400_000;
-    const result = await backtestRules(redis, new Keys(config.settings.redis.prefix), set, since, opts.limit === undefined ? {} : { limit: opts.limit });
-    if (opts.json) {
-      for (const hit of result.hits) process.stdout.write(`${JSON.stringify({ article: hit.entry.article, firstSeen: new Date(hit.entry.firstSeen).toISOString(), matches: hit.matches })}\n`);
-    } else {
-      process.stdout.write(formatHits(result));
-    }
-  } finally {
-    await redis.quit().catch(() => redis.disconnect());
+  const zone = displayZone(config, opts.tz);
+  const [{ backtestRules }, { withRedis }] = await Promise.all([import('../pipeline/backtest.js'), import('./redis-session.js')]);
+  const since = Date.now() - opts.days * 86_400_000;
+  const result = await withRedis(config, (redis, keys) => backtestRules(redis, keys, set, since, opts.limit === undefined ? {} : { limit: opts.limit }));
+  if (opts.json) {
+    for (const hit of sortHits(result.hits)) process.stdout.write(`${JSON.stringify({ article: hit.entry.article, firstSeen: new Date(hit.entry.firstSeen).toISOString(), matches: hit.matches })}\n`);
+  } else {
+    process.stdout.write(formatHits(result, zone));
   }
 }
 
 /** Compiles one ad-hoc query with the config's aliases; a broken query is a usage error with its column. */
-function compileQuery(config: Config, id: string, query: string): CompiledRuleSet {
+async function compileQuery(config: Config, id: string, query: string): Promise<CompiledRuleSet> {
+  const { compileRules } = await import('../rules/compile.js');
   const rules = [{ id, name: id, query, priority: 'normal' as const }];
   try {
     return compileRules(rules, config.aliases);
@@ -63,10 +95,12 @@ export function registerSearch(program: Command): void {
     .argument('<query>', 'a query, e.g. \'@lukashenka NEAR/5 @putin\'')
     .option('--days <n>', 'how far back to look', positiveInt, 30)
     .option('--limit <n>', 'stop after this many hits', positiveInt)
+    .option('--tz <zone>', 'print dates in this IANA time zone (default: the subscriptions\' zone, else UTC)')
     .option('--json', 'one JSON line per hit')
     .action(async (query: string, opts: ArchiveOptions, cmd: Command) => {
+      const { loadCliConfig } = await import('./context.js');
       const config = loadCliConfig(cmd);
-      await runBacktest(config, compileQuery(config, 'search', query), opts);
+      await runBacktest(config, await compileQuery(config, 'search', query), opts);
     });
 }
 
@@ -78,11 +112,13 @@ export function registerRulesTest(rules: Command): void {
     .option('--days <n>', 'how far back to look', positiveInt, 30)
     .option('--query <query>', 'test this query instead of the rule\'s own')
     .option('--limit <n>', 'stop after this many hits', positiveInt)
+    .option('--tz <zone>', 'print dates in this IANA time zone (default: the subscriptions\' zone, else UTC)')
     .option('--json', 'one JSON line per hit')
     .action(async (ruleId: string, opts: ArchiveOptions, cmd: Command) => {
+      const [{ loadCliConfig }, { compileRules }] = await Promise.all([import('./context.js'), import('../rules/compile.js')]);
       const config = loadCliConfig(cmd);
       if (opts.query !== undefined) {
-        await runBacktest(config, compileQuery(config, ruleId, opts.query), opts);
+        await runBacktest(config, await compileQuery(config, ruleId, opts.query), opts);
         return;
       }
       const rule = config.rules.find((r) => r.id === ruleId);

@@ -5,9 +5,7 @@
  */
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
-import { listRecentDeliveries, type DigestSummary } from '../notify/records.js';
-import { connectRedis, Keys, pingRedis } from '../store/redis.js';
-import { loadCliConfig } from './context.js';
+import type { DigestSummary } from '../notify/records.js';
 
 export function formatDeliveries(rows: readonly DigestSummary[]): string {
   if (rows.length === 0) return 'no deliveries yet\n';
@@ -33,15 +31,10 @@ export function registerDeliveries(program: Command): void {
     .action(async (opts: { subscription?: string; limit: string; json?: boolean }, cmd: Command) => {
       const limit = Number(opts.limit);
       if (!Number.isInteger(limit) || limit < 1) throw new UsageError('--limit must be a positive whole number');
+      const [{ loadCliConfig }, { listRecentDeliveries }, { withRedis }] = await Promise.all([import('./context.js'), import('../notify/records.js'), import('./redis-session.js')]);
       const config = loadCliConfig(cmd);
       if (opts.subscription && !config.subscriptions.some((s) => s.id === opts.subscription)) throw new UsageError(`unknown subscription "${opts.subscription}"`);
-      const redis = connectRedis(config.settings.redis.url, { maxRetriesPerRequest: 2 });
-      try {
-        await pingRedis(redis, config.settings.redis.url);
-        const rows = await listRecentDeliveries(redis, new Keys(config.settings.redis.prefix), { subscription: opts.subscription, limit });
-        process.stdout.write(opts.json ? `${JSON.stringify(rows)}\n` : formatDeliveries(rows));
-      } finally {
-        await redis.quit().catch(() => redis.disconnect());
-      }
+      const rows = await withRedis(config, (redis, keys) => listRecentDeliveries(redis, keys, { subscription: opts.subscription, limit }));
+      process.stdout.write(opts.json ? `${JSON.stringify(rows)}\n` : formatDeliveries(rows));
     });
 }

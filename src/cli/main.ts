@@ -1,8 +1,11 @@
 #!/usr/bin/env node
 /**
  * Entry point of the `belwatch` binary. Failure contract: every error ends as one line per problem
- * on stderr and a non-zero exit (1 for errors, 2 for usage errors); a stack trace is printed only
- * with `--debug`. Commander's own usage errors are already printed by commander when they reach us.
+ * on stderr and a non-zero exit (1 for errors, 2 for usage errors; `poll --once` adds 3, every source
+ * failed); a stack trace is printed only with `--debug`. Commander's own usage errors are already
+ * printed by commander when they reach us. A reader that goes away (`belwatch search x | head`)
+ * ends the command quietly with the status it had so far (0 unless a result already set one): EPIPE
+ * on stdout or stderr is no error of ours.
  */
 import { CommanderError } from 'commander';
 import { ConfigError, describeError, isBelwatchError } from '../errors.js';
@@ -23,6 +26,13 @@ function fail(e: unknown): never {
   }
   if (debug && e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`);
   process.exit(isBelwatchError(e) && e.code === 'BW_USAGE' ? 2 : 1);
+}
+
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    fail(e);
+  });
 }
 
 process.on('uncaughtException', fail);

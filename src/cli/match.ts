@@ -10,8 +10,7 @@ import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import { InputError } from '../errors.js';
-import { loadRulesFile } from '../rules/check.js';
-import { matchArticle, type MatchableArticle } from '../rules/match.js';
+import type { MatchableArticle } from '../rules/match.js';
 
 interface MatchOptions {
   readonly rules: string;
@@ -55,6 +54,7 @@ export function registerMatch(program: Command): void {
     .requiredOption('--rules <file>', 'rules.yaml-shaped file (aliases and rules)')
     .option('--input <file>', 'JSON Lines articles, or - for standard input (default: -)')
     .action(async (opts: MatchOptions) => {
+      const [{ loadRulesFile }, { matchArticle }] = await Promise.all([import('../rules/check.js'), import('../rules/match.js')]);
       const set = loadRulesFile(opts.rules);
       const input = opts.input === undefined || opts.input === '-' ? process.stdin : createReadStream(opts.input);
       const opened = new Promise<void>((resolve, reject) => {

@@ -17,13 +17,10 @@
 import { existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { resolveConfigDir } from '../config/load.js';
-import { DEFAULT_MAX_BODY_BYTES, settingsFileSchema } from '../config/schema.js';
 import type { Config, Settings, SourceConfig } from '../config/types.js';
 import { describeError, InputError, UsageError } from '../errors.js';
-import { fetchUrl } from '../sources/fetch/fetch-url.js';
-import { parseSourceBytes, type ParsedSource, type SourceShape } from '../sources/parse-source.js';
-import { globalOptions, loadCliConfig } from './context.js';
+import type { fetchUrl } from '../sources/fetch/fetch-url.js';
+import type { parseSourceBytes, ParsedSource, SourceShape } from '../sources/parse-source.js';
 
 interface ParseOptions {
   readonly json?: boolean;
@@ -42,7 +39,13 @@ interface Caps {
   readonly file: number;
 }
 
-async function readInput(arg: string, settings: () => Settings, source: SourceShape | SourceConfig, caps: Caps): Promise<InputResult> {
+/** The fetcher and parser, imported when the command runs (not at CLI startup). */
+interface Readers {
+  readonly fetchUrl: typeof fetchUrl;
+  readonly parseSourceBytes: typeof parseSourceBytes;
+}
+
+async function readInput(arg: string, settings: () => Settings, source: SourceShape | SourceConfig, caps: Caps, { fetchUrl, parseSourceBytes }: Readers): Promise<InputResult> {
   const fetchedAt = new Date();
   if (isUrl(arg)) {
     const res = await fetchUrl(arg, { settings: settings(), maxBodyBytes: caps.source });
@@ -87,6 +90,13 @@ export function registerParse(program: Command): void {
     .action(async (inputs: string[], opts: ParseOptions, cmd: Command) => {
       if (opts.json && opts.jsonl) throw new UsageError('--json and --jsonl cannot be combined');
       if (opts.json && inputs.length !== 1) throw new UsageError('--json takes exactly one input (use --jsonl for several)');
+      const [{ globalOptions, loadCliConfig }, { resolveConfigDir }, { DEFAULT_MAX_BODY_BYTES, settingsFileSchema }, { fetchUrl }, { parseSourceBytes }] = await Promise.all([
+        import('./context.js'),
+        import('../config/load.js'),
+        import('../config/schema.js'),
+        import('../sources/fetch/fetch-url.js'),
+        import('../sources/parse-source.js'),
+      ]);
       let config: Config | undefined;
       if (opts.source !== undefined) config = loadCliConfig(cmd);
       let source: SourceShape | SourceConfig = { id: 'file', kind: 'feed' };
@@ -107,7 +117,7 @@ export function registerParse(program: Command): void {
       const caps: Caps = { source: sourceCap, file: sourceCap ?? config?.settings.http.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES };
       let refused = 0;
       for (const arg of inputs) {
-        const r = await readInput(arg, lazySettings, source, caps);
+        const r = await readInput(arg, lazySettings, source, caps, { fetchUrl, parseSourceBytes });
         if (!r.ok) refused++;
         if (opts.jsonl) {
           const line = r.ok ? { file: arg, ok: true, feed: r.feed, items: r.articles } : { file: arg, ok: false, error: reasonOf(r) };

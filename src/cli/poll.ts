@@ -1,14 +1,18 @@
 /**
  * `belwatch poll --once [--source ID] [--json]`: fetch and process every (or one) source now, in
- * this process, ignoring backoff; print a summary and exit. Errors of single sources are part of
- * the summary (exit 0); a broken config or unreachable Redis exits 1.
+ * this process, ignoring backoff; print a summary and exit. Exit status:
+ *   0  at least one source answered (fetched or not modified); the others' errors are in the summary
+ *   3  every polled source failed (the summary says how), so a cron job or a script notices
+ *   1  a broken config or unreachable Redis;  2  a usage error
  */
 import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
 import type { PipelineContext } from '../pipeline/context.js';
 import type { PollSummary } from '../pipeline/poll-source.js';
-import { globalOptions, loadCliConfig } from './context.js';
+
+/** Exit status of `poll --once` when every source it polled failed. */
+export const EXIT_ALL_SOURCES_FAILED = 3;
 
 interface PollOptions {
   readonly once?: boolean;
@@ -52,26 +56,25 @@ export function registerPoll(program: Command): void {
     .option('--json', 'print one JSON object with the counts')
     .action(async (opts: PollOptions, cmd: Command) => {
       if (!opts.once) throw new UsageError('poll needs --once (the scheduled service is `belwatch run`)');
-      const [{ createLogger }, { serviceDeps }, { buildRuntime }, { pollSource }, { processInline }, { connectRedis, Keys, pingRedis }] = await Promise.all([
+      const [{ globalOptions, loadCliConfig }, { createLogger }, { serviceDeps }, { buildRuntime }, { pollSource }, { processInline }, { withRedis }] = await Promise.all([
+        import('./context.js'),
         import('../log.js'),
         import('../pipeline/adapters.js'),
         import('../pipeline/context.js'),
         import('../pipeline/poll-source.js'),
         import('../pipeline/sinks.js'),
-        import('../store/redis.js'),
+        import('./redis-session.js'),
       ]);
       const config = loadCliConfig(cmd);
       const sources = config.sources.filter((s) => (opts.source ? s.id === opts.source : s.enabled));
       if (opts.source && sources.length === 0) throw new UsageError(`unknown source "${opts.source}"`);
       const log = createLogger({ level: globalOptions(cmd).debug ? 'debug' : 'error', secrets: config.secrets });
-      const redis = connectRedis(config.settings.redis.url, { maxRetriesPerRequest: 2 });
-      try {
-        await pingRedis(redis, config.settings.redis.url);
+      await withRedis(config, async (redis, keys) => {
         const deps = serviceDeps();
         const runtime = buildRuntime(config, deps.compile(config));
         const ctx: PipelineContext = {
           redis,
-          keys: new Keys(config.settings.redis.prefix),
+          keys,
           log,
           runtime: () => runtime,
           ingest: deps.ingest(() => config),
@@ -83,9 +86,8 @@ export function registerPoll(program: Command): void {
         const report = summarisePolls(polls);
         if (opts.json) process.stdout.write(`${JSON.stringify(report)}\n`);
         else process.stdout.write(formatPollReport(polls, report));
-      } finally {
-        await redis.quit().catch(() => redis.disconnect());
-      }
+        if (report.sources > 0 && report.errors.length === report.sources) process.exitCode = EXIT_ALL_SOURCES_FAILED;
+      });
     });
 }
 

@@ -2,12 +2,15 @@
  * The `belwatch` command line: commander, one file per command under `src/cli/`.
  * Global options: `--config DIR` (default `$BELWATCH_CONFIG` or `./config`) and `--debug`
  * (stack traces on error). Commands register themselves through `register*` functions.
+ *
+ * Startup: this module and the command files import only commander and types at the top; each
+ * command imports what it needs (config loader, Redis, fetcher, parsers, BullMQ) in its action, so
+ * `--help`, `--version` and `validate` do not load the service's modules (bench/cli-startup.ts).
+ * `context.ts` (the config loader with the rule check) is one of those: import it in the action.
  */
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
-import { checkRules } from '../rules/check.js';
 import { registerRulesTest, registerSearch } from './archive-commands.js';
-import { registerConfigCheck } from './context.js';
 import { registerDeliveries } from './deliveries.js';
 import { registerDigest } from './digest.js';
 import { registerMatch } from './match.js';
@@ -27,8 +30,6 @@ function packageVersion(): string {
     return '0.0.0';
   }
 }
-
-registerConfigCheck(checkRules);
 
 export function buildProgram(): Command {
   const program = new Command('belwatch')

@@ -9,10 +9,6 @@
  */
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
-import { describeAnchors } from '../rules/anchors.js';
-import { compileRules } from '../rules/compile.js';
-import { explainRule } from '../rules/explain.js';
-import { loadCliConfig } from './context.js';
 
 interface ExplainOptions {
   readonly text: string;
@@ -29,7 +25,8 @@ export function registerRules(program: Command): Command {
   group
     .command('check')
     .description("compile every rule and print each rule's required terms")
-    .action((_opts: unknown, cmd: Command) => {
+    .action(async (_opts: unknown, cmd: Command) => {
+      const [{ loadCliConfig }, { compileRules }, { describeAnchors }] = await Promise.all([import('./context.js'), import('../rules/compile.js'), import('../rules/anchors.js')]);
       const config = loadCliConfig(cmd);
       const set = compileRules(config.rules, config.aliases);
       for (const rule of set.rules) {
@@ -48,7 +45,8 @@ export function registerRules(program: Command): Command {
     .option('--author <text>', 'the author field')
     .option('--source <id>', 'the source id')
     .option('--lang <code>', 'the language code')
-    .action((ruleId: string, opts: ExplainOptions, cmd: Command) => {
+    .action(async (ruleId: string, opts: ExplainOptions, cmd: Command) => {
+      const [{ loadCliConfig }, { compileRules }, { explainRule }] = await Promise.all([import('./context.js'), import('../rules/compile.js'), import('../rules/explain.js')]);
       const config = loadCliConfig(cmd);
       const set = compileRules(config.rules, config.aliases);
       const rule = set.rules.find((r) => r.id === ruleId);

@@ -4,9 +4,7 @@
  * (a broken one is refused and the running one kept).
  */
 import { Option, type Command } from 'commander';
-import { resolveConfigDir } from '../config/load.js';
 import type { Role } from '../pipeline/service.js';
-import { globalOptions, loadCliConfig } from './context.js';
 
 /** Kept in step with ROLES in pipeline/service.ts (a test checks). */
 export const ROLE_NAMES: readonly Role[] = ['scheduler', 'fetcher', 'processor', 'notifier'];
@@ -18,7 +16,9 @@ export function registerRun(program: Command): void {
     .addOption(new Option('--role <role...>', 'roles to run in this process (repeatable)').choices([...ROLE_NAMES]))
     .action(async (opts: { role?: Role[] }, cmd: Command) => {
       // Loaded here, not at the top: the service's modules are heavy and other commands need none of them.
-      const [{ createLogger }, { serviceDeps }, { ROLES, startService }] = await Promise.all([
+      const [{ globalOptions, loadCliConfig }, { resolveConfigDir }, { createLogger }, { serviceDeps }, { ROLES, startService }] = await Promise.all([
+        import('./context.js'),
+        import('../config/load.js'),
         import('../log.js'),
         import('../pipeline/adapters.js'),
         import('../pipeline/service.js'),

@@ -1,11 +1,18 @@
 /**
  * `belwatch sources [health] [--json]`: the health table of every configured source, read from
- * Redis: state (ok / UNHEALTHY with reasons), last success, consecutive failures, last error,
- * items seen, last new item, cadence. Exit 0 whatever the health (it is a report).
+ * Redis: state, last success, consecutive failures, last error, items seen, last new item, cadence.
+ * The state is, first match wins:
+ *   `never-polled`                 no poll recorded yet
+ *   `UNHEALTHY: <reasons>`         assessHealth's verdict (3 failures in a row, broken selector, ...),
+ *                                  with `never succeeded` added when no poll ever did
+ *   `failing: never succeeded`     polled, every poll failed, not yet unhealthy
+ *   `failing: N in a row`          the last N polls failed, not yet unhealthy
+ *   `ok`
+ * `--json` prints one object per source: the record, `healthy`, `reasons` and `state`.
+ * Exit 0 whatever the health (it is a report).
  */
 import type { Command } from 'commander';
-import { assessHealth, type SourceHealth } from '../pipeline/source-health.js';
-import { loadCliConfig } from './context.js';
+import { assessHealth, type HealthAssessment, type SourceHealth } from '../pipeline/source-health.js';
 
 function ago(iso: string | null, now: number): string {
   if (!iso) return 'never';
@@ -16,13 +23,21 @@ function ago(iso: string | null, now: number): string {
   return `${Math.round(s / 86_400)}d ago`;
 }
 
+export function healthState(h: SourceHealth, verdict: HealthAssessment): string {
+  if (h.polls === 0) return 'never-polled';
+  if (!verdict.healthy) return `UNHEALTHY: ${[...verdict.reasons, ...(h.lastSuccess === null ? ['never succeeded'] : [])].join('; ')}`;
+  if (h.lastSuccess === null) return 'failing: never succeeded';
+  if (h.consecutiveFailures > 0) return `failing: ${h.consecutiveFailures} in a row`;
+  return 'ok';
+}
+
 export function formatHealthTable(rows: readonly SourceHealth[], now: number): string {
   const header = ['SOURCE', 'STATE', 'LAST OK', 'FAILS', 'LAST ERROR', 'ITEMS', 'LAST NEW', 'CADENCE'];
   const body = rows.map((h) => {
     const a = assessHealth(h, now);
     return [
       h.sourceId,
-      h.polls === 0 ? 'not polled' : a.healthy ? 'ok' : `UNHEALTHY: ${a.reasons.join('; ')}`,
+      healthState(h, a),
       ago(h.lastSuccess, now),
       String(h.consecutiveFailures),
       h.lastErrorClass ? `${h.lastErrorClass}${h.lastErrorMessage ? `: ${h.lastErrorMessage}` : ''}`.slice(0, 60) : '-',
@@ -38,18 +53,16 @@ export function formatHealthTable(rows: readonly SourceHealth[], now: number): s
 async function printHealth(_opts: unknown, cmd: Command): Promise<void> {
   // `--json` is defined on both `sources` and `sources health`; commander gives it to the parent.
   const json = cmd.optsWithGlobals<{ json?: boolean }>().json === true;
-  const [{ readAllHealth }, { connectRedis, Keys, pingRedis }] = await Promise.all([import('../store/health.js'), import('../store/redis.js')]);
+  const [{ loadCliConfig }, { readAllHealth }, { withRedis }] = await Promise.all([import('./context.js'), import('../store/health.js'), import('./redis-session.js')]);
   const config = loadCliConfig(cmd);
-  const redis = connectRedis(config.settings.redis.url, { maxRetriesPerRequest: 2 });
-  try {
-    await pingRedis(redis, config.settings.redis.url);
-    const rows = await readAllHealth(redis, new Keys(config.settings.redis.prefix), config.sources.map((s) => s.id));
-    const now = Date.now();
-    if (json) for (const h of rows) process.stdout.write(`${JSON.stringify({ ...h, ...assessHealth(h, now) })}\n`);
-    else process.stdout.write(formatHealthTable(rows, now));
-  } finally {
-    await redis.quit().catch(() => redis.disconnect());
-  }
+  const rows = await withRedis(config, (redis, keys) => readAllHealth(redis, keys, config.sources.map((s) => s.id)));
+  const now = Date.now();
+  if (json) {
+    for (const h of rows) {
+      const verdict = assessHealth(h, now);
+      process.stdout.write(`${JSON.stringify({ ...h, ...verdict, state: healthState(h, verdict) })}\n`);
+    }
+  } else process.stdout.write(formatHealthTable(rows, now));
 }
 
 /** `belwatch sources` alone and `belwatch sources health` both print the table. */

@@ -2,7 +2,9 @@
  * `belwatch sources`: the command group for the configured sources (alone: the health table, see
  * sources-health.ts).
  * - `sources import FILE.opml`: adds the OPML file's feeds to `<config>/sources.yaml`, skipping ones
- *   already there (same canonical URL) and keeping the file's comments; prints what was added. The
+ *   already there (same canonical URL) and keeping the file's comments; prints what was added. Titles
+ *   and URLs are written literally (`$` as `$$`: no `${VAR}` of an OPML file is ever substituted), with
+ *   each outline's `language` as the source's `lang` when it is a language code. The
  *   result is validated with the rest of the configuration before it is written: if it would not
  *   load, nothing is written and the problems are printed.
  * - `sources export [--output FILE]`: writes the feed sources as OPML 2.0 (stdout by default).
@@ -10,10 +12,7 @@
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { resolveConfigDir } from '../config/load.js';
 import { describeError, InputError } from '../errors.js';
-import { addFeedsToSourcesYaml, parseOpml, renderOpml } from '../sources/opml.js';
-import { globalOptions, loadCliConfig } from './context.js';
 
 function readText(file: string): string {
   try {
@@ -30,7 +29,12 @@ export function registerSources(program: Command): Command {
     .command('import')
     .description('add the feeds of an OPML file to sources.yaml (keeps comments, skips known feeds)')
     .argument('<file>', 'OPML file')
-    .action((file: string, _opts: unknown, cmd: Command) => {
+    .action(async (file: string, _opts: unknown, cmd: Command) => {
+      const [{ globalOptions, loadCliConfig }, { resolveConfigDir }, { addFeedsToSourcesYaml, parseOpml }] = await Promise.all([
+        import('./context.js'),
+        import('../config/load.js'),
+        import('../sources/opml.js'),
+      ]);
       const feeds = parseOpml(readText(file));
       const target = path.join(resolveConfigDir(globalOptions(cmd).config), 'sources.yaml');
       const before = readText(target);
@@ -53,7 +57,8 @@ export function registerSources(program: Command): Command {
     .command('export')
     .description('write the feed sources as OPML')
     .option('-o, --output <file>', 'write to this file instead of stdout')
-    .action((opts: { output?: string }, cmd: Command) => {
+    .action(async (opts: { output?: string }, cmd: Command) => {
+      const [{ loadCliConfig }, { renderOpml }] = await Promise.all([import('./context.js'), import('../sources/opml.js')]);
       const config = loadCliConfig(cmd);
       const opml = renderOpml(config.sources);
       if (opts.output) writeFileSync(opts.output, opml);

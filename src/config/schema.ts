@@ -37,6 +37,11 @@ const intLike = (min: number, max: number) =>
     return n;
   });
 
+/** A language code as `lang` accepts it (en, ru, be, be-Latn). */
+export function isLanguageCode(s: string): boolean {
+  return LANG.test(s);
+}
+
 export function isHttpUrl(s: string): boolean {
   try {
     const u = new URL(s);

@@ -38,14 +38,3 @@ export async function backtestRules(redis: Redis, keys: Keys, set: CompiledRuleS
   }
   return { scanned, hits };
 }
-
-/** One line per hit: date, outlet, title, URL. */
-export function formatHits(result: BacktestResult, timeZone = 'UTC'): string {
-  const fmt = new Intl.DateTimeFormat('en-GB', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' });
-  const lines = result.hits.map(({ entry, matches }) => {
-    const a = entry.article;
-    return `${fmt.format(new Date(a.published))}  ${a.sourceId.padEnd(18)}  ${a.title}${a.url ? `  <${a.url}>` : ''}  [${matches.map((m) => m.ruleId).join(', ')}]`;
-  });
-  lines.push(`${result.hits.length} matched of ${result.scanned} archived articles`);
-  return `${lines.join('\n')}\n`;
-}

@@ -5,13 +5,17 @@
  * UTF-16/32 text without a BOM (XML spec appendix F); (3) bytes that are valid UTF-8 stay UTF-8, even
  * when the header or declaration names another charset (declarations lie more often than bytes);
  * (4) the HTTP `charset` parameter; (5) the XML declaration's `encoding` or an HTML
- * `<meta charset>` / `http-equiv` in the first 1 KiB; (6) statistical detection (chardet), which is
- * what gets windows-1251 vs koi8-r right when nothing declares them; (7) windows-1252. A name iconv-lite
- * does not know is skipped, never an error. A leading U+FEFF is removed. Nothing here throws.
+ * `<meta charset>` / `http-equiv` in the first 1 KiB (a declaration of UTF-8 or UTF-16 that the
+ * bytes contradict is skipped: such bytes go to detection, as do bytes that declare nothing); (6)
+ * detection: first the Cyrillic letter-frequency score of charset-cyrillic.ts, which tells
+ * windows-1251, koi8-r and koi8-u from windows-1252 on a single short title, then chardet for
+ * everything else (it needs longer texts); (7) windows-1252. A name iconv-lite does not know is
+ * skipped, never an error. A leading U+FEFF is removed. Nothing here throws.
  */
 import { isUtf8 } from 'node:buffer';
 import { detect } from 'chardet';
 import iconv from 'iconv-lite';
+import { detectCyrillicCharset } from './charset-cyrillic.js';
 
 export type CharsetSource = 'bom' | 'sniff' | 'utf-8' | 'http' | 'declaration' | 'detected' | 'default';
 
@@ -77,7 +81,7 @@ export function decodeBytes(bytes: Buffer, contentType?: string | null): Decoded
   if (http && !http.replace(/[-_]/g, '').startsWith('utf')) return decodeAs(bytes, http, 'http');
   const declared = known(declaredCharset(bytes));
   if (declared && !declared.replace(/[-_]/g, '').startsWith('utf')) return decodeAs(bytes, declared, 'declaration');
-  const detected = known(detect(bytes) ?? undefined);
+  const detected = detectCyrillicCharset(bytes) ?? known(detect(bytes) ?? undefined);
   if (detected) return decodeAs(bytes, detected, 'detected');
   return decodeAs(bytes, 'windows-1252', 'default');
 }

@@ -2,15 +2,18 @@
  * OPML subscription lists in and out (pure).
  *
  * `parseOpml` reads every `<outline>` that has an `xmlUrl` (nested folders included) with cheerio in
- * XML mode, which never expands entities; outlines whose URL is not absolute http(s) are skipped.
+ * XML mode, which never expands entities; outlines whose URL is not absolute http(s) are skipped, and
+ * a `language` attribute that is not a language code (en, be-Latn) is dropped.
  * Input that is not OPML (no `<opml>` root) is an `InputError`. `renderOpml` writes OPML 2.0 for the
  * feed sources (pages have no feed URL to subscribe to). `addFeedsToSourcesYaml` adds feeds to the
  * text of sources.yaml through the `yaml` Document API, so comments and layout survive; a feed whose
- * canonical URL is already configured is skipped, and ids are made unique.
+ * canonical URL is already configured is skipped, and ids are made unique. Imported text stays
+ * literal: every `$` is written as `$$`, so the loader's `${VAR}` substitution never reads an OPML
+ * title or URL (a `${BELWATCH_ADMIN_TOKEN}` in a URL would otherwise send the token to that host).
  */
 import { load } from 'cheerio';
 import { isMap, isSeq, parseDocument, YAMLSeq } from 'yaml';
-import { isHttpUrl } from '../config/schema.js';
+import { isHttpUrl, isLanguageCode } from '../config/schema.js';
 import type { SourceConfig } from '../config/types.js';
 import { InputError } from '../errors.js';
 import { canonicalLink } from './normalise/url.js';
@@ -19,6 +22,7 @@ export interface OpmlFeed {
   readonly title: string;
   readonly xmlUrl: string;
   readonly htmlUrl?: string | undefined;
+  readonly lang?: string | undefined;
 }
 
 export function parseOpml(text: string): OpmlFeed[] {
@@ -30,7 +34,8 @@ export function parseOpml(text: string): OpmlFeed[] {
     const xmlUrl = ($o.attr('xmlUrl') ?? '').trim();
     if (!isHttpUrl(xmlUrl)) return;
     const title = ($o.attr('title') ?? $o.attr('text') ?? '').trim() || new URL(xmlUrl).hostname;
-    feeds.push({ title, xmlUrl, htmlUrl: $o.attr('htmlUrl') });
+    const language = ($o.attr('language') ?? '').trim();
+    feeds.push({ title, xmlUrl, htmlUrl: $o.attr('htmlUrl'), lang: isLanguageCode(language) ? language : undefined });
   });
   return feeds;
 }
@@ -64,6 +69,9 @@ function slugify(title: string): string {
   return /^[a-z0-9]/.test(slug) ? slug : `feed${slug ? `-${slug}` : ''}`;
 }
 
+/** `$` doubled: the loader reads `$$` as one literal `$` and substitutes nothing in it. */
+const literal = (s: string): string => s.replace(/\$/g, '$$$$');
+
 export interface ImportResult {
   readonly text: string;
   readonly added: readonly string[];
@@ -90,7 +98,7 @@ export function addFeedsToSourcesYaml(yamlText: string, feeds: readonly OpmlFeed
     const id: unknown = item.get('id');
     const rawUrl: unknown = item.get('url');
     if (typeof id === 'string') ids.add(id);
-    const url = typeof rawUrl === 'string' ? canonicalLink(rawUrl) : null;
+    const url = typeof rawUrl === 'string' ? canonicalLink(rawUrl.replace(/\$\$/g, '$')) : null;
     if (url) urls.add(url);
   }
   const added: string[] = [];
@@ -106,7 +114,7 @@ export function addFeedsToSourcesYaml(yamlText: string, feeds: readonly OpmlFeed
     for (let n = 2; ids.has(id); n++) id = `${stem}-${n}`;
     ids.add(id);
     urls.add(canonical);
-    list.add(doc.createNode({ id, name: feed.title, kind: 'feed', url: feed.xmlUrl }));
+    list.add(doc.createNode({ id, name: literal(feed.title), kind: 'feed', url: literal(feed.xmlUrl), ...(feed.lang ? { lang: feed.lang } : {}) }));
     added.push(id);
   }
   return { text: doc.toString(), added, skipped };

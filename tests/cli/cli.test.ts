@@ -1,6 +1,9 @@
+import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { writeConfigDir, type TempConfig } from '../helpers/config-dir.js';
-import { hasStackTrace, runCli } from '../helpers/cli.js';
+import { CLI, hasStackTrace, runCli } from '../helpers/cli.js';
 
 let tmp: TempConfig | undefined;
 afterEach(() => tmp?.cleanup());
@@ -60,4 +63,20 @@ describe('belwatch CLI', () => {
       expect(hasStackTrace(r.stderr)).toBe(false);
     }
   });
+
+  it('exits quietly when the reader of its output goes away (| head)', async () => {
+    tmp = writeConfigDir({});
+    const input = path.join(tmp.dir, 'articles.jsonl');
+    writeFileSync(input, Array.from({ length: 20_000 }, (_, i) => JSON.stringify({ id: `a${i}`, title: `New sanctions on Belarus, part ${i}` })).join('\n'));
+    const child = spawn(process.execPath, [CLI, 'match', '--rules', path.join(tmp.dir, 'rules.yaml'), '--input', input], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    // like `head -1`: read the first chunk, then close the pipe while the command still writes
+    child.stdout.once('data', () => child.stdout.destroy());
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    const code = await new Promise<number | null>((resolve) => child.once('close', (c) => resolve(c)));
+    clearTimeout(timer);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+  }, 70_000);
 });

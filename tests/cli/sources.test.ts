@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/load.js';
 import { runCli } from '../helpers/cli.js';
 import { writeConfigDir, type TempConfig } from '../helpers/config-dir.js';
 
@@ -61,6 +62,66 @@ sources:
       writeFileSync(file, r.stdout);
       expect(runCli(['--config', other.dir, 'sources', 'import', file]).stdout).toMatch(/^added 1 \(eurasia-daily-monitor\)/);
       expect(readFileSync(path.join(other.dir, 'sources.yaml'), 'utf8')).toMatch(/^sources:\n {2}- id: eurasia-daily-monitor/);
+    } finally {
+      other.cleanup();
+    }
+  });
+
+  it('keeps ${VAR} in imported OPML titles and URLs literal when the config loads with the variable set', () => {
+    cfg = writeConfigDir({ 'sources.yaml': 'sources: []\n' });
+    const opml = path.join(cfg.dir, 'evil.opml');
+    writeFileSync(
+      opml,
+      `<opml version="2.0"><body>
+  <outline type="rss" text="Leak \${SMTP_PASS} $5" xmlUrl="https://feeds.example.org/rss?k=\${BELWATCH_ADMIN_TOKEN}&amp;d=\${X:-y}"/>
+</body></opml>`,
+    );
+    const env = { BELWATCH_ADMIN_TOKEN: 'admin-token-0123456789abcdef', SMTP_PASS: 'smtp-secret-pass' };
+    const r = runCli(['--config', cfg.dir, 'sources', 'import', opml], { env });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const config = loadConfig(cfg.dir, { env });
+    const source = config.sources.find((s) => s.url.startsWith('https://feeds.example.org/'));
+    expect(source?.name).toBe('Leak ${SMTP_PASS} $5');
+    expect(source?.url).toBe('https://feeds.example.org/rss?k=${BELWATCH_ADMIN_TOKEN}&d=${X:-y}');
+    expect(JSON.stringify(config)).not.toContain(env.BELWATCH_ADMIN_TOKEN);
+    expect(JSON.stringify(config)).not.toContain(env.SMTP_PASS);
+    // Importing the same list again finds the feed already configured.
+    expect(runCli(['--config', cfg.dir, 'sources', 'import', opml], { env }).stdout).toBe('added 0 (none), skipped 1 already configured\n');
+  });
+
+  it('keeps the language of each feed through export and import', () => {
+    cfg = writeConfigDir({
+      'sources.yaml': `sources:
+  - { id: nn, name: Nasha Niva, kind: feed, url: "https://nashaniva.com/rss/", lang: be }
+  - { id: edm, name: Eurasia Daily Monitor, kind: feed, url: "https://jamestown.org/programs/edm/feed/", lang: en }
+  - { id: svaboda, name: Svaboda, kind: feed, url: "https://www.svaboda.org/api/", lang: be-Latn }
+`,
+    });
+    const exported = runCli(['--config', cfg.dir, 'sources', 'export']);
+    expect(exported.code).toBe(0);
+    expect(exported.stdout).toContain('language="be-Latn"');
+    const other = writeConfigDir({ 'sources.yaml': 'sources: []\n' });
+    try {
+      const file = path.join(other.dir, 'out.opml');
+      writeFileSync(file, exported.stdout.replace('language="en"', 'language="en" ').replace('language="be"', 'language="not a code!"'));
+      const r = runCli(['--config', other.dir, 'sources', 'import', file]);
+      expect(r.stderr).toBe('');
+      const langs = Object.fromEntries(loadConfig(other.dir).sources.map((s) => [s.url, s.lang]));
+      expect(langs).toEqual({
+        'https://nashaniva.com/rss/': undefined,
+        'https://jamestown.org/programs/edm/feed/': 'en',
+        'https://www.svaboda.org/api/': 'be-Latn',
+      });
+      // The round trip of a list with valid codes is exact.
+      writeFileSync(file, exported.stdout);
+      const third = writeConfigDir({ 'sources.yaml': 'sources: []\n' });
+      try {
+        runCli(['--config', third.dir, 'sources', 'import', file]);
+        expect(runCli(['--config', third.dir, 'sources', 'export']).stdout).toBe(exported.stdout);
+      } finally {
+        third.cleanup();
+      }
     } finally {
       other.cleanup();
     }

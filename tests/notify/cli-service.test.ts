@@ -37,7 +37,7 @@ describe('belwatch digest and deliveries', () => {
     await t.redis.set(`${t.keys.base}:sub-created:daily`, String(now - 3_600_000));
     const preview = path.join(cfg.dir, 'preview.html');
 
-    const dry = runCli(['digest', '--config', cfg.dir, '--subscription', 'daily', '--now', '--dry-run', '--preview', preview]);
+    const dry = runCli(['digest', '--config', cfg.dir, '--subscription', 'daily', '--now', '--dry-run', '--html', preview]);
     expect(dry.stderr).toBe('');
     expect(dry.code).toBe(0);
     expect(dry.stdout).toContain('belwatch: 2 new on Summits, Sanctions');
@@ -60,6 +60,62 @@ describe('belwatch digest and deliveries', () => {
     const text = runCli(['deliveries', '--config', cfg.dir, '--subscription', 'daily']);
     expect(text.stdout).toMatch(/ 1 file +sent +1 attempt/);
     expect(runCli(['deliveries', '--config', cfg.dir, '--subscription', 'nope']).code).toBe(2);
+  });
+});
+
+/** Every key under the test's prefix with its type, value (DUMP) and whether it expires. */
+async function snapshotKeys(): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  let cursor = '0';
+  for (let i = 0; i < 1_000; i++) {
+    const [next, batch] = await t.redis.scan(cursor, 'MATCH', `${t.keys.base}*`, 'COUNT', 500);
+    for (const key of batch) {
+      const [dump, ttl] = await Promise.all([t.redis.dumpBuffer(key), t.redis.pttl(key)]);
+      out[key] = `${dump?.toString('base64') ?? 'gone'} ttl:${ttl > 0 ? 'set' : ttl}`;
+    }
+    cursor = next;
+    if (cursor === '0') break;
+  }
+  return out;
+}
+
+describe('belwatch digest --dry-run', () => {
+  it('changes no key under the prefix, writes no file unless --html, and shows the window the items fall in', async () => {
+    cfg = writeNotifyConfig(t.prefix, `subscriptions:\n  - id: daily\n    name: Daily watch\n    rules: ["*"]\n    schedule: { cron: "0 8 * * *", timezone: UTC }\n    channels: [{ type: file, dir: outbox }]\n`);
+    const now = Date.now();
+    // Never scheduled, never sent: no creation time, no window end (a real run would record both).
+    await seedMatch(t.redis, t.keys, ['daily'], 'sanctions', article('p1', 'EU sanctions extended'), now - 2 * 3_600_000);
+    await seedMatch(t.redis, t.keys, ['daily'], 'summit', article('p2', 'Summit in Minsk'), now - 3_600_000);
+    const before = await snapshotKeys();
+    const cwd = mkdtempSync(path.join(os.tmpdir(), 'belwatch-cwd-'));
+    try {
+      const dry = runCli(['digest', '--config', cfg.dir, '--subscription', 'daily', '--now', '--dry-run'], { cwd });
+      expect(dry.stderr).toBe('');
+      expect(dry.code).toBe(0);
+      expect(dry.stdout).toContain('Summit in Minsk');
+      expect(dry.stdout).toContain('(dry run: nothing moved, recorded or sent)');
+      expect(readdirSync(cwd)).toEqual([]);
+      const window = /(\d{1,2} \w{3} \d{4}, \d\d:\d\d) – (\d{1,2} \w{3} \d{4}, \d\d:\d\d) \(UTC\)/.exec(dry.stdout);
+      const fmt = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: 'UTC' });
+      expect(window?.[1]).toBe(fmt.format(new Date(now - 2 * 3_600_000)));
+      expect(window?.[2]).not.toBe(window?.[1]);
+
+      const html = path.join(cwd, 'digest.html');
+      const withHtml = runCli(['digest', '--config', cfg.dir, '--subscription', 'daily', '--now', '--dry-run', '--html', html], { cwd });
+      expect(withHtml.code, withHtml.stderr).toBe(0);
+      expect(readdirSync(cwd)).toEqual(['digest.html']);
+      expect(readFileSync(html, 'utf8')).toContain('Summit in Minsk');
+      expect(await snapshotKeys()).toEqual(before);
+    } finally {
+      rmSync(cwd, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses --html without --dry-run', () => {
+    cfg = writeNotifyConfig(t.prefix, `subscriptions:\n  - id: daily\n    rules: ["*"]\n    channels: [{ type: file, dir: outbox }]\n`);
+    const r = runCli(['digest', '--config', cfg.dir, '--subscription', 'daily', '--now', '--html', 'x.html']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('belwatch: --html goes with --dry-run (a sent digest is in its channels)\n');
   });
 });
 

@@ -130,12 +130,39 @@ describe('belwatch poll --once', () => {
     expect(members).toHaveLength(2);
   });
 
+  it('exits 3 when every source failed, and 0 when one of them answered', async () => {
+    server.routes.set('/edm/feed/', { status: 503, body: 'down' });
+    server.routes.set('/fs/feed/', { status: 404, body: 'gone' });
+    const failed = await runCliAsync(['poll', '--once', '--config', config.dir]);
+    expect(failed.stderr).toBe('');
+    expect(failed.code).toBe(3);
+    expect(failed.stdout).toMatch(/^3 sources: 0 fetched, 0 not modified, 3 failed;/m);
+    const json = await runCliAsync(['poll', '--once', '--json', '--config', config.dir]);
+    expect(json.code).toBe(3);
+    expect((JSON.parse(json.stdout) as PollJson).errors).toHaveLength(3);
+    server.routes.set('/fs/feed/', { body: rssFeed('forstrategy', 'https://forstrategy.org/en', []) });
+    expect((await runCliAsync(['poll', '--once', '--config', config.dir])).code).toBe(0);
+  });
+
   it('lets analysts search the archive and backtest a rule', async () => {
     await poll();
     const search = await runCliAsync(['search', '--config', config.dir, '--json', 'Sochi OR potash']);
     expect(search.code).toBe(0);
     const hits = search.stdout.trim().split('\n').map((l) => JSON.parse(l) as { article: { title: string } });
     expect(hits.map((h) => h.article.title).sort()).toEqual([SANCTIONS.title, MEETING.title].sort());
+    // Human output: the zone named (the subscriptions' Europe/Minsk), newest first, no rule tag.
+    const human = await runCliAsync(['search', '--config', config.dir, 'Sochi OR potash OR festival']);
+    expect(human.stdout.split('\n')).toEqual([
+      'dates in Europe/Minsk',
+      `27 Nov 2026, 09:00  edm                 ${MEETING.title}  <https://jamestown.org/program/lukashenka-and-putin-meet-in-sochi/>`,
+      `26 Nov 2026, 13:00  edm                 ${SANCTIONS.title}  <${SANCTIONS.link}>`,
+      `25 Nov 2026, 13:00  edm                 ${CULTURE.title}  <${CULTURE.link}>`,
+      '3 matched of 3 archived articles',
+      '',
+    ]);
+    const utc = await runCliAsync(['search', '--config', config.dir, '--tz', 'UTC', 'Sochi']);
+    expect(utc.stdout).toMatch(/^dates in UTC\n27 Nov 2026, 06:00 {2}edm /);
+    expect((await runCliAsync(['search', '--config', config.dir, '--tz', 'Mars/Olympus', 'Sochi'])).code).toBe(2);
 
     const backtest = await runCliAsync(['rules', 'test', 'sanctions', '--config', config.dir]);
     expect(backtest.code).toBe(0);

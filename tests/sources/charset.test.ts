@@ -38,3 +38,32 @@ describe('decodeBytes', () => {
     expect(out.text).toContain(RU);
   });
 });
+
+describe('decodeBytes on short Cyrillic titles with no charset declared', () => {
+  const TITLES = ['Лукашэнка і Пуцін', 'Лукашенко и Путин', 'Санкции ЕС', 'Мінск і Пекін: новы этап', 'Визит в Пекин'];
+  // koi8-r has no і or ў: Belarusian titles are tested in windows-1251 and koi8-u (і), Russian ones in all three.
+  const cases = TITLES.flatMap((title) =>
+    (/[іў]/.test(title) ? ['windows-1251', 'koi8-u'] : ['windows-1251', 'koi8-r']).map((encoding) => [title, encoding] as const),
+  );
+  it.each(cases)('reads "%s" in %s from an XML declaration without encoding', (title, encoding) => {
+    const bytes = iconv.encode(`<?xml version="1.0"?><rss version="2.0"><channel><title>${title}</title><item><title>${title}</title></item></channel></rss>`, encoding);
+    const out = decodeBytes(bytes, 'application/rss+xml');
+    expect(out.source).toBe('detected');
+    expect(out.encoding).toBe(encoding);
+    expect(out.text).toContain(`<title>${title}</title>`);
+  });
+
+  it('reads one short windows-1251 title in an otherwise English feed', () => {
+    const feed = `<?xml version="1.0"?><rss><channel><title>Belarus Digest</title><item><title>Minsk and Beijing</title><description>Talks went on for hours.</description></item><item><title>Лукашэнка і Пуцін</title></item></channel></rss>`;
+    expect(decodeBytes(iconv.encode(feed, 'windows-1251'), 'text/xml').text).toContain('Лукашэнка і Пуцін');
+  });
+
+  it.each([
+    ['French', 'Café à Minsk: le président reçoit'],
+    ['German', 'Müller trifft Lukaschenko in Straßburg'],
+    ['Spanish', 'Señor Lukashenko, ¿qué pasará?'],
+  ])('keeps %s windows-1252 text windows-1252', (_label, title) => {
+    const out = decodeBytes(iconv.encode(`<?xml version="1.0"?><a>${title}</a>`, 'windows-1252'), null);
+    expect(out.text).toContain(title);
+  });
+});

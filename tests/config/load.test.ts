@@ -47,6 +47,17 @@ describe('loadConfig', () => {
     expect(Object.isFrozen(config.settings.http.allowPrivateNetworks)).toBe(true);
   });
 
+  it('binds the HTTP server to 127.0.0.1 unless server.host or BELWATCH_HOST says otherwise; the metrics token is a secret', () => {
+    tmp = writeConfigDir({});
+    expect(loadConfig(tmp.dir, { env: {} }).settings.server.host).toBe('127.0.0.1');
+    expect(loadConfig(tmp.dir, { env: { BELWATCH_HOST: '0.0.0.0' } }).settings.server.host).toBe('0.0.0.0');
+    tmp.cleanup();
+    tmp = writeConfigDir({ 'settings.yaml': 'server:\n  host: "::"\n  metricsToken: "${METRICS_TOKEN}"\n' });
+    const config = loadConfig(tmp.dir, { env: { METRICS_TOKEN: 'scrape-token-0123456789' } });
+    expect(config.settings.server).toMatchObject({ host: '::', metricsToken: 'scrape-token-0123456789' });
+    expect(config.secrets).toContain('scrape-token-0123456789');
+  });
+
   it('substitutes ${VAR} and ${VAR:-default} and records them as secrets', () => {
     tmp = writeConfigDir({
       'settings.yaml': 'smtp:\n  url: "${SMTP_URL}"\nserver:\n  port: ${PORT:-9090}\n',

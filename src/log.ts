@@ -54,7 +54,9 @@ export function createLogger(opts: LogOptions = {}): Logger {
       log(obj) {
         if (!active) return obj;
         try {
-          return JSON.parse(scrubber.scrub(JSON.stringify(obj))) as Record<string, unknown>;
+          // Errors as pino's serializer writes them: JSON.stringify alone turns one into {}.
+          const json = JSON.stringify(obj, (_k, v: unknown) => (v instanceof Error ? pino.stdSerializers.err(v) : v));
+          return JSON.parse(scrubber.scrub(json)) as Record<string, unknown>;
         } catch {
           return { scrubbed: 'log record withheld: it did not survive secret scrubbing' };
         }

@@ -40,4 +40,12 @@ describe('createLogger', () => {
     expect(line).toContain('services');
     expect(JSON.parse(line)).toMatchObject({ level: 40 });
   });
+
+  it('keeps a logged Error readable while scrubbing it', () => {
+    const out = capture();
+    createLogger({ destination: out.stream, secrets: ['hunter22hunter'] }).error({ err: new Error('auth failed for hunter22hunter') }, 'send failed');
+    const record = JSON.parse(out.text()) as { err: { message: string; stack: string } };
+    expect(record.err.message).toBe('auth failed for [redacted]');
+    expect(record.err.stack).toMatch(/^Error: auth failed for \[redacted\]\n/);
+  });
 });

@@ -4,7 +4,9 @@
  * instant batching and instantFor: high.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { SMTPServer } from 'smtp-server';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeOnPending } from '../../src/notify/alert-window.js';
 import { recordHealthTransition } from '../../src/notify/admin-events.js';
@@ -194,6 +196,40 @@ describe('secrets in channel errors', () => {
     const all = stored.join('\n');
     expect(all).toContain('is failing');
     for (const leak of [token, 'T0ECHO123', 'B0ECHO456', encodeURIComponent(hookPath)]) expect(all).not.toContain(leak);
+  });
+
+  it("keeps an SMTP server's echo of the AUTH PLAIN credentials (base64) out of the delivery record", async () => {
+    const password = 'smtp-Echo-Pa55w0rd-41';
+    let echoed = '';
+    const smtp = new SMTPServer({
+      secure: false,
+      disabledCommands: ['STARTTLS'],
+      authMethods: ['PLAIN'],
+      logger: false,
+      onAuth(auth, _session, cb) {
+        echoed = Buffer.from(`\0${auth.username}\0${auth.password ?? ''}`).toString('base64');
+        cb(Object.assign(new Error(`Authentication failed for ${echoed}`), { responseCode: 535 }));
+      },
+    });
+    await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (smtp.server.address() as AddressInfo).port;
+      cfg = writeNotifyConfig(t.prefix, `subscriptions:\n  - id: mail\n    rules: ["*"]\n    channels:\n      - { type: email, to: [desk@example.org] }\n`, `smtp:\n  url: "smtp://belwatch:${password}@127.0.0.1:${port}"\n  pool: false\n`);
+      const created = at('2026-11-25T12:00:00Z');
+      h = openHarness(t.redis, t.keys, cfg.dir, t.prefix, created);
+      await seedMatch(t.redis, t.keys, ['mail'], 'sanctions', article('a1', 'new sanctions'), created + 1000);
+      const endMs = at('2026-11-26T05:00:00Z');
+      h.setNow(endMs + 1000);
+      await runNotifyJob(h.env, { subscriptionId: 'mail', stream: 'digest', endMs });
+      const [record] = await readDeliveries(t.redis, t.keys, 'mail-2026-11-26T05-00-00Z');
+      expect(echoed).not.toBe('');
+      expect(record).toMatchObject({ status: 'failed' });
+      expect(record!.error).toMatch(/535 Authentication failed for .*\[redacted\]/);
+      expect(record!.error).not.toContain(echoed.slice(12, 40));
+      expect(record!.error).not.toContain(password);
+    } finally {
+      await new Promise<void>((resolve) => smtp.close(() => resolve()));
+    }
   });
 });
 

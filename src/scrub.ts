@@ -4,7 +4,10 @@
  *
  * Pieces: each configured secret (`Config.secrets`, at least 4 characters). A secret that parses as
  * a URL also contributes its decoded password and each of its secret-bearing path segments and
- * query values, because receivers echo parts of a URL ("no such hook B0123/XYZ..."). A segment is
+ * query values, because receivers echo parts of a URL ("no such hook B0123/XYZ..."). Any other
+ * secret contributes its secret-bearing words (split at blanks, `;`, `,` and `=`: the token of
+ * `Bearer <token>`, the values of a Cookie header) and, for `Basic <base64>`, the decoded
+ * `user:password` and the password. A segment is
  * secret-bearing when it is at least 8 characters long and mixes at least two of lowercase letters,
  * uppercase letters and digits, or when it is at least 20 characters long. So `services`, `hooks`,
  * `api` or `v1` of a webhook path are left alone while Slack's `T0123ABCD`, `B0123ABCD` and its
@@ -62,7 +65,11 @@ function tryDecode(s: string): string {
   }
 }
 
-/** The secret and, for a URL, its password and secret-bearing path segments and query values. */
+/**
+ * The secret and, for a URL, its password and secret-bearing path segments and query values; for
+ * anything else (a header value such as `Bearer <token>` or `sid=<value>; theme=dark`), its
+ * secret-bearing words, and the password of an HTTP Basic credential.
+ */
 export function secretPieces(secret: string): string[] {
   const pieces = [secret];
   let url: URL | undefined;
@@ -71,7 +78,13 @@ export function secretPieces(secret: string): string[] {
   } catch {
     url = undefined;
   }
-  if (!url) return pieces;
+  if (!url) {
+    const basic = /^Basic\s+([A-Za-z0-9+/=]+)$/i.exec(secret.trim())?.[1];
+    const decoded = basic === undefined ? '' : Buffer.from(basic, 'base64').toString('utf8');
+    if (decoded.includes(':')) pieces.push(decoded, decoded.slice(decoded.indexOf(':') + 1));
+    for (const word of secret.split(/[\s;,=]+/)) if (word !== secret && isSecretBearing(word)) pieces.push(word);
+    return pieces.filter((p) => p.length >= MIN_SECRET);
+  }
   if (url.password) pieces.push(tryDecode(url.password));
   const parts = [...url.pathname.split('/'), ...[...url.searchParams.values()]];
   for (const raw of parts) {

@@ -54,6 +54,14 @@ describe('the secret scrubber', () => {
     ]);
   });
 
+  it('takes the token of an Authorization header, the values of a Cookie header and a Basic password as pieces', () => {
+    expect(secretPieces('Bearer eyJhbGciOiJIUzI1NiJ9abc')).toEqual(['Bearer eyJhbGciOiJIUzI1NiJ9abc', 'eyJhbGciOiJIUzI1NiJ9abc']);
+    expect(secretPieces('sid=Q2x9fLk3PzT7; theme=dark')).toEqual(['sid=Q2x9fLk3PzT7; theme=dark', 'Q2x9fLk3PzT7']);
+    const basic = Buffer.from('feeduser:Pa55word99').toString('base64');
+    expect(secretPieces(`Basic ${basic}`).slice(1)).toEqual(['feeduser:Pa55word99', 'Pa55word99', basic.replace(/=+$/, '')]);
+    expect(createScrubber(['Bearer eyJhbGciOiJIUzI1NiJ9abc']).scrub('401: token eyJhbGciOiJIUzI1NiJ9abc expired')).toBe('401: token [redacted] expired');
+  });
+
   it('replaces a whole secret before a fragment of it, and changes nothing without secrets', () => {
     expect(scrubber.scrub(`x ${SLACK} y`)).toBe('x [redacted] y');
     expect(createScrubber([]).scrub(`x ${SLACK} y`)).toBe(`x ${SLACK} y`);

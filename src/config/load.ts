@@ -167,11 +167,14 @@ function collectSecrets(config: { settings: Settings; subscriptions: Config['sub
   }
   for (const s of config.sources) {
     for (const [name, value] of Object.entries(s.headers ?? {})) {
-      if (/^(authorization|cookie|x-api-key)$/i.test(name)) add(value);
+      if (CREDENTIAL_HEADER.test(name)) add(value);
     }
   }
   return [...out];
 }
+
+/** Source headers whose values are credentials: Authorization, Cookie, and any name about keys, tokens, secrets, sessions or passwords. */
+const CREDENTIAL_HEADER = /^(proxy-)?authorization$|^cookie$|key|token|secret|session|passw|auth/i;
 
 function safeUrl(s: string): URL | undefined {
   try {

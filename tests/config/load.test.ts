@@ -58,6 +58,15 @@ describe('loadConfig', () => {
     expect(config.secrets).toContain('scrape-token-0123456789');
   });
 
+  it('counts the values of credential-like source headers as secrets', () => {
+    tmp = writeConfigDir({
+      'sources.yaml': 'sources:\n  - id: edm\n    name: EDM\n    kind: feed\n    url: https://example.org/feed\n    headers: { Authorization: "Bearer abcdef0123456789", Cookie: "sid=Q2x9fLk3PzT7", X-Auth-Token: "tok-0123456789", Private-Token: "pt-0123456789", Accept-Language: "en-GB" }\n',
+    });
+    const config = loadConfig(tmp.dir, { env: {} });
+    for (const v of ['Bearer abcdef0123456789', 'sid=Q2x9fLk3PzT7', 'tok-0123456789', 'pt-0123456789']) expect(config.secrets).toContain(v);
+    expect(config.secrets).not.toContain('en-GB');
+  });
+
   it('substitutes ${VAR} and ${VAR:-default} and records them as secrets', () => {
     tmp = writeConfigDir({
       'settings.yaml': 'smtp:\n  url: "${SMTP_URL}"\nserver:\n  port: ${PORT:-9090}\n',

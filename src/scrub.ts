@@ -7,9 +7,9 @@
  * query values, because receivers echo parts of a URL ("no such hook B0123/XYZ..."). Any other
  * secret contributes its secret-bearing words (split at blanks, `;`, `,` and `=`: the token of
  * `Bearer <token>`, the values of a Cookie header) and, for `Basic <base64>`, the decoded
- * `user:password` and the password. A segment is
- * secret-bearing when it is at least 8 characters long and mixes at least two of lowercase letters,
- * uppercase letters and digits, or when it is at least 20 characters long. So `services`, `hooks`,
+ * `user:password` and the password. A segment or word is secret-bearing when it is at least 8
+ * characters long and mixes at least two of lowercase letters, uppercase letters and digits, or
+ * when it is at least 20 characters long. So `services`, `hooks`,
  * `api` or `v1` of a webhook path are left alone while Slack's `T0123ABCD`, `B0123ABCD` and its
  * 24-character token are scrubbed. A segment under that threshold is scrubbed only as part of the
  * whole URL.

@@ -15,6 +15,9 @@ RUN npm run build && npm prune --omit=dev --no-audit --no-fund
 
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production
+# Outside a container the HTTP server binds 127.0.0.1 by default; inside one, 0.0.0.0 is what lets a
+# published port (docker run -p 127.0.0.1:8080:8080) reach it, so the image sets it.
+ENV BELWATCH_HOST=0.0.0.0
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist

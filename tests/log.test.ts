@@ -28,4 +28,24 @@ describe('createLogger', () => {
     expect(line).toContain('[redacted]');
     expect(JSON.parse(line)).toMatchObject({ subscription: 'daily', level: 50 });
   });
+
+  it('scrubs the path segments, percent-encoded and base64 forms of secrets from messages and values', () => {
+    const out = capture();
+    const password = 'smtp-Pa55w0rd-7f3c91';
+    const log = createLogger({ destination: out.stream, secrets: ['https://hooks.slack.com/services/T0ABC1234/B0DEF5678/XoXbSlackToken93Kq1', password] });
+    const echo = Buffer.from(`\0belwatch\0${password}`).toString('base64');
+    log.warn({ err: `535 5.7.8 ${echo} authentication failed` }, 'slack said: no_service T0ABC1234/B0DEF5678/XoXbSlackToken93Kq1 (%2Fservices%2FT0ABC1234)');
+    const line = out.text();
+    for (const leak of ['T0ABC1234', 'B0DEF5678', 'XoXbSlackToken93Kq1', echo.slice(12, 32)]) expect(line).not.toContain(leak);
+    expect(line).toContain('services');
+    expect(JSON.parse(line)).toMatchObject({ level: 40 });
+  });
+
+  it('keeps a logged Error readable while scrubbing it', () => {
+    const out = capture();
+    createLogger({ destination: out.stream, secrets: ['hunter22hunter'] }).error({ err: new Error('auth failed for hunter22hunter') }, 'send failed');
+    const record = JSON.parse(out.text()) as { err: { message: string; stack: string } };
+    expect(record.err.message).toBe('auth failed for [redacted]');
+    expect(record.err.stack).toMatch(/^Error: auth failed for \[redacted\]\n/);
+  });
 });

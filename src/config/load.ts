@@ -2,7 +2,7 @@
  * Loads the configuration directory into one frozen `Config`.
  *
  * Order: read and parse each file (YAML errors and `${VAR}` problems collected), apply environment
- * overrides to settings (`REDIS_URL`, `SMTP_URL`, `BELWATCH_PORT`, `BELWATCH_LOG_LEVEL`), validate
+ * overrides to settings (`REDIS_URL`, `SMTP_URL`, `BELWATCH_PORT`, `BELWATCH_HOST`, `BELWATCH_LOG_LEVEL`), validate
  * each file against its schema, run the cross-file checks, then any extra `checks` the caller passes
  * (the CLI passes the rule compiler). Every problem from every stage is collected and thrown at once
  * as a `ConfigError`; nothing is half-loaded. `settings.yaml` is optional, the other three are not.
@@ -141,6 +141,7 @@ function applyEnvOverrides(data: unknown, env: Env): unknown {
   set('redis', 'url', env['REDIS_URL']);
   set('smtp', 'url', env['SMTP_URL']);
   set('server', 'port', env['BELWATCH_PORT']);
+  set('server', 'host', env['BELWATCH_HOST']);
   set('log', 'level', env['BELWATCH_LOG_LEVEL']);
   return base;
 }
@@ -153,6 +154,7 @@ function collectSecrets(config: { settings: Settings; subscriptions: Config['sub
   };
   add(config.settings.smtp.url);
   add(config.settings.server.adminToken);
+  add(config.settings.server.metricsToken);
   const redisUrl = safeUrl(config.settings.redis.url);
   if (redisUrl?.password) add(decodeURIComponent(redisUrl.password));
   const smtpUrl = safeUrl(config.settings.smtp.url);
@@ -165,11 +167,14 @@ function collectSecrets(config: { settings: Settings; subscriptions: Config['sub
   }
   for (const s of config.sources) {
     for (const [name, value] of Object.entries(s.headers ?? {})) {
-      if (/^(authorization|cookie|x-api-key)$/i.test(name)) add(value);
+      if (CREDENTIAL_HEADER.test(name)) add(value);
     }
   }
   return [...out];
 }
+
+/** Source headers whose values are credentials: Authorization, Cookie, and any name about keys, tokens, secrets, sessions or passwords. */
+const CREDENTIAL_HEADER = /^(proxy-)?authorization$|^cookie$|key|token|secret|session|passw|auth/i;
 
 function safeUrl(s: string): URL | undefined {
   try {

@@ -183,10 +183,13 @@ export const settingsFileSchema = z.strictObject({
   server: z
     .strictObject({
       port: intLike(0, 65535).default(8080),
-      host: z.string().min(1).default('0.0.0.0'),
+      /** 127.0.0.1 unless told otherwise: /metrics and the dashboard are not for the whole network by default. */
+      host: z.string().min(1).default('127.0.0.1'),
       adminToken: z.string().min(16, 'admin token must be at least 16 characters').optional(),
+      /** When set, /metrics needs `Authorization: Bearer <metricsToken>`. */
+      metricsToken: z.string().min(16, 'metrics token must be at least 16 characters').optional(),
     })
-    .default({ port: 8080, host: '0.0.0.0' }),
+    .default({ port: 8080, host: '127.0.0.1' }),
   retention: z.strictObject({ days: intLike(1, 3650).default(180) }).default({ days: 180 }),
   /** Retries of a digest or alert delivery: exponential backoff with jitter from `backoff`, at most `attempts` tries. */
   delivery: z

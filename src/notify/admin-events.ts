@@ -18,6 +18,7 @@ import type { Redis } from 'ioredis';
 import type { Config } from '../config/types.js';
 import type { DigestItem } from '../digest/build.js';
 import type { HealthAssessment } from '../pipeline/source-health.js';
+import { scrubberFor } from '../scrub.js';
 import type { Keys } from '../store/redis.js';
 import { NotifyKeys } from './keys.js';
 
@@ -39,12 +40,17 @@ export const ADMIN_THEMES = [
   { id: 'delivery-channels', name: 'Delivery channels' },
 ] as const;
 
-/** Stores the event for every admin subscription; returns the ids of those subscriptions. */
+/**
+ * Stores the event for every admin subscription; returns the ids of those subscriptions. Its title
+ * and detail are scrubbed (`scrubError`) before they are stored: they carry error texts.
+ */
 export async function raiseAdminEvent(redis: Redis, keys: Keys, config: Config, event: AdminEvent, ttlSeconds: number): Promise<string[]> {
   const admins = config.subscriptions.filter((s) => s.admin).map((s) => s.id);
   if (admins.length === 0) return [];
   const nk = new NotifyKeys(keys);
-  const m = redis.multi().set(nk.adminEvent(event.id), JSON.stringify(event), 'EX', ttlSeconds, 'NX');
+  const { scrubError } = scrubberFor(config);
+  const stored: AdminEvent = { ...event, title: scrubError(event.title), detail: scrubError(event.detail) };
+  const m = redis.multi().set(nk.adminEvent(event.id), JSON.stringify(stored), 'EX', ttlSeconds, 'NX');
   for (const sub of admins) m.zadd(nk.adminPending(sub), 'NX', event.at, event.id);
   await m.exec();
   return admins;

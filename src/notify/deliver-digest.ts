@@ -19,6 +19,7 @@ import { ChannelError, describeError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Redis } from 'ioredis';
 import type { Keys } from '../store/redis.js';
+import type { Scrubber } from '../scrub.js';
 import { injectFault } from './fault.js';
 import { readDeliveries, writeDelivery, type DeliveryRecord } from './records.js';
 
@@ -29,6 +30,8 @@ export interface DeliveryEnv {
   readonly channelDeps: ChannelDeps;
   readonly ttlSeconds: number;
   readonly now: () => number;
+  /** The config's scrubber: a channel's error text is scrubbed once, before it is stored, logged or alerted on. */
+  readonly scrubber: Scrubber;
 }
 
 export interface DeliveryOutcome {
@@ -64,7 +67,7 @@ export async function deliverDigest(env: DeliveryEnv, digest: Digest, channels: 
       log.info({ channel: index, type: channel.type, target: receipt.target }, 'digest delivered');
       sent++;
     } catch (e) {
-      const error = describeError(e);
+      const error = env.scrubber.scrubError(describeError(e));
       if (e instanceof ChannelError && e.permanent) {
         await write({ status: 'failed', error });
         log.error({ channel: index, type: channel.type }, `channel failed permanently: ${error}`);

@@ -16,6 +16,7 @@
 import type { Config } from '../config/types.js';
 import { retentionSeconds } from '../pipeline/context.js';
 import type { NotifyJobData } from '../pipeline/queues.js';
+import { scrubberFor } from '../scrub.js';
 import { raiseAdminEvent } from './admin-events.js';
 import { scheduleAlert, type AlertEnv } from './alert-window.js';
 import { claimWindow, ensureSubscriptionCreated } from './claim-window.js';
@@ -23,7 +24,7 @@ import { deliverDigest, type DeliveryEnv } from './deliver-digest.js';
 import { finishDigest } from './records.js';
 import { loadOrBuildDigest } from './stored-digest.js';
 
-export interface NotifyEnv extends DeliveryEnv {
+export interface NotifyEnv extends Omit<DeliveryEnv, 'scrubber'> {
   readonly config: () => Config;
   readonly alerts: AlertEnv;
 }
@@ -64,7 +65,7 @@ export async function runNotifyJob(env: NotifyEnv, data: NotifyJobData): Promise
     return { digestId: claim.digestId, status: 'empty', items: 0 };
   }
 
-  const outcome = await deliverDigest(env, digest, sub.channels);
+  const outcome = await deliverDigest({ ...env, scrubber: scrubberFor(config) }, digest, sub.channels);
   if (data.stream !== 'admin') {
     for (const f of outcome.failed) {
       const event = { id: `channel-${digest.id}-${f.index}`, kind: 'channel-failing' as const, at: env.now(), subject: `${sub.id}/${f.index}`, title: `${f.type} channel ${f.index + 1} of ${sub.id} is failing`, detail: `Digest ${digest.id} was not delivered to it: ${f.error}. The digest is kept; fix the channel and run belwatch digest again.` };

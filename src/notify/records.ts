@@ -20,6 +20,7 @@ export interface DeliveryRecord {
   readonly attempts: number;
   readonly target?: string | undefined;
   readonly ref?: string | undefined;
+  /** Already scrubbed by `deliverDigest` (`scrubError`): no secret, no URL path or query. */
   readonly error?: string | undefined;
   /** Slack: messages already accepted (resume from here). */
   readonly fromPart?: number | undefined;

@@ -13,6 +13,7 @@
  */
 import type { SourceConfig } from '../config/types.js';
 import { readHealth, readSourceState, swapLastItems, writeHealth, writeSourceState } from '../store/health.js';
+import { scrubberFor } from '../scrub.js';
 import type { Article } from '../types.js';
 import type { PipelineContext } from './context.js';
 import { mayPollNow, recordPoll, type SourceHealth } from './source-health.js';
@@ -76,6 +77,8 @@ export async function pollSource(ctx: PipelineContext, source: SourceConfig, sin
   const state = await readSourceState(redis, keys, source.id);
   const result = await ctx.ingest(source, state, opts.signal);
   opts.signal?.throwIfAborted();
+  // The error text goes to the health record, the log, admin alerts and `poll --json`: scrubbed once here.
+  const errorMessage = result.errorMessage === undefined ? undefined : scrubberFor(ctx.runtime().config).scrubError(result.errorMessage);
 
   let counts = ZERO;
   let overlapsPrevious: boolean | undefined;
@@ -91,7 +94,7 @@ export async function pollSource(ctx: PipelineContext, source: SourceConfig, sin
       kind: result.kind,
       status: result.status,
       errorClass: result.errorClass,
-      errorMessage: result.errorMessage,
+      errorMessage,
       items: result.itemCount,
       newItems: counts.new + counts.clustered,
       retryAfterMs: result.retryAfterMs,
@@ -104,7 +107,7 @@ export async function pollSource(ctx: PipelineContext, source: SourceConfig, sin
   await writeHealth(redis, keys, next);
   if (ctx.onHealth) await ctx.onHealth(source, next);
 
-  if (result.kind === 'error') log.warn({ errorClass: result.errorClass, status: result.status }, `poll failed: ${result.errorMessage ?? result.errorClass ?? 'error'}`);
+  if (result.kind === 'error') log.warn({ errorClass: result.errorClass, status: result.status }, `poll failed: ${errorMessage ?? result.errorClass ?? 'error'}`);
   else log.info({ outcome: result.kind, items: result.itemCount, ...counts }, 'polled');
   if (next.intervalMs !== health.intervalMs && next.intervalMs !== null) {
     log.warn({ intervalMs: next.intervalMs }, 'no overlap with the previous poll: the feed may drop items between polls; interval shortened');
@@ -115,7 +118,7 @@ export async function pollSource(ctx: PipelineContext, source: SourceConfig, sin
     items: result.itemCount,
     status: result.status,
     errorClass: result.errorClass,
-    errorMessage: result.errorMessage,
+    errorMessage,
     ...counts,
     health: next,
     newIntervalMs: next.intervalMs !== health.intervalMs ? (next.intervalMs ?? undefined) : undefined,

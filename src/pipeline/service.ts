@@ -22,6 +22,7 @@ import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/types.js';
 import { ConfigError, describeError, type Problem } from '../errors.js';
 import type { Logger } from '../log.js';
+import { scrubberFor } from '../scrub.js';
 import { createDashboard } from '../server/dashboard.js';
 import { createMetrics, type Metrics } from '../server/metrics.js';
 import { startHttpServer, type RunningServer } from '../server/http.js';
@@ -247,12 +248,13 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
       port: settings.server.port,
       metrics,
       dashboard: settings.server.adminToken ? createDashboard([queues.poll, queues.process, queues.notify], settings.server.adminToken) : undefined,
+      metricsToken: settings.server.metricsToken,
       ready: async () => {
         try {
           await watch.ask(() => redis.ping());
           return { ok: true, detail: `ready (${runtime.config.sources.length} sources, ${runtime.config.rules.length} rules)` };
         } catch (e) {
-          return { ok: false, detail: `Redis unreachable: ${describeError(e)}` };
+          return { ok: false, detail: `Redis unreachable: ${scrubberFor(runtime.config).scrubError(describeError(e))}` };
         }
       },
     });

@@ -2,9 +2,15 @@
  * The service's HTTP server: `/healthz` (the process is up), `/readyz` (Redis answers and a config
  * is loaded; 503 otherwise), `/metrics` (Prometheus text format) and, with an admin token
  * configured, the queue dashboard under `/admin/queues`. Anything else is 404.
+ *
+ * It listens on `server.host`, 127.0.0.1 unless configured otherwise (a container sets 0.0.0.0
+ * through `BELWATCH_HOST`). With `server.metricsToken` set, `/metrics` answers only
+ * `Authorization: Bearer <token>` (401 otherwise); `/healthz` and `/readyz` stay open for probes and
+ * tell nothing but up/ready.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { bearerToken, sameToken } from './auth.js';
 import { DASHBOARD_PATH, type RequestHandler } from './dashboard.js';
 import type { Metrics } from './metrics.js';
 
@@ -15,6 +21,8 @@ export interface HttpServerOptions {
   readonly ready: () => Promise<{ ok: boolean; detail: string }>;
   /** The queue dashboard, mounted at /admin/queues when given. */
   readonly dashboard?: RequestHandler | undefined;
+  /** When given, /metrics needs `Authorization: Bearer <metricsToken>`. */
+  readonly metricsToken?: string | undefined;
 }
 
 export interface RunningServer {
@@ -43,6 +51,10 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<RunningS
       return;
     }
     if (path === '/metrics') {
+      if (opts.metricsToken !== undefined && !sameToken(bearerToken(req), opts.metricsToken)) {
+        res.writeHead(401, { 'content-type': 'text/plain', 'cache-control': 'no-store', 'www-authenticate': 'Bearer' }).end('unauthorised\n');
+        return;
+      }
       opts.metrics.registry
         .metrics()
         .then((text) => send(200, opts.metrics.registry.contentType, text))

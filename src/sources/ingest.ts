@@ -62,6 +62,8 @@ function fetchOptions(source: SourceConfig, settings: Settings, opts: IngestOpti
     userAgent: source.userAgent,
     maxBodyBytes: source.maxBodyBytes,
     headers: source.headers,
+    // the source's credentials belong to its own origin, not to the hosts its articles link to
+    headersOrigin: source.url,
   };
 }
 

@@ -47,6 +47,26 @@ describe('loadConfig', () => {
     expect(Object.isFrozen(config.settings.http.allowPrivateNetworks)).toBe(true);
   });
 
+  it('binds the HTTP server to 127.0.0.1 unless server.host or BELWATCH_HOST says otherwise; the metrics token is a secret', () => {
+    tmp = writeConfigDir({});
+    expect(loadConfig(tmp.dir, { env: {} }).settings.server.host).toBe('127.0.0.1');
+    expect(loadConfig(tmp.dir, { env: { BELWATCH_HOST: '0.0.0.0' } }).settings.server.host).toBe('0.0.0.0');
+    tmp.cleanup();
+    tmp = writeConfigDir({ 'settings.yaml': 'server:\n  host: "::"\n  metricsToken: "${METRICS_TOKEN}"\n' });
+    const config = loadConfig(tmp.dir, { env: { METRICS_TOKEN: 'scrape-token-0123456789' } });
+    expect(config.settings.server).toMatchObject({ host: '::', metricsToken: 'scrape-token-0123456789' });
+    expect(config.secrets).toContain('scrape-token-0123456789');
+  });
+
+  it('counts the values of credential-like source headers as secrets', () => {
+    tmp = writeConfigDir({
+      'sources.yaml': 'sources:\n  - id: edm\n    name: EDM\n    kind: feed\n    url: https://example.org/feed\n    headers: { Authorization: "Bearer abcdef0123456789", Cookie: "sid=Q2x9fLk3PzT7", X-Auth-Token: "tok-0123456789", Private-Token: "pt-0123456789", Accept-Language: "en-GB" }\n',
+    });
+    const config = loadConfig(tmp.dir, { env: {} });
+    for (const v of ['Bearer abcdef0123456789', 'sid=Q2x9fLk3PzT7', 'tok-0123456789', 'pt-0123456789']) expect(config.secrets).toContain(v);
+    expect(config.secrets).not.toContain('en-GB');
+  });
+
   it('substitutes ${VAR} and ${VAR:-default} and records them as secrets', () => {
     tmp = writeConfigDir({
       'settings.yaml': 'smtp:\n  url: "${SMTP_URL}"\nserver:\n  port: ${PORT:-9090}\n',

@@ -4,7 +4,9 @@
  * instant batching and instantFor: high.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { SMTPServer } from 'smtp-server';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeOnPending } from '../../src/notify/alert-window.js';
 import { recordHealthTransition } from '../../src/notify/admin-events.js';
@@ -126,6 +128,16 @@ describe('digest windows', () => {
   });
 });
 
+/** Subscription `daily` over `channels` (YAML list lines) and an admin subscription, one match seeded; returns the window end (now is just past it). */
+async function setupDailyWithAdmin(channels: string): Promise<number> {
+  const created = at('2026-11-25T12:00:00Z');
+  setup(`subscriptions:\n  - id: daily\n    rules: ["*"]\n    channels:\n${channels}  - id: ops\n    rules: [summit]\n    admin: true\n    channels: [{ type: file, dir: outbox }]\n`, created);
+  await seedMatch(t.redis, t.keys, ['daily'], 'sanctions', article('a1', 'new sanctions'), created + 1000);
+  const endMs = at('2026-11-26T05:00:00Z');
+  h.setNow(endMs + 1000);
+  return endMs;
+}
+
 describe('channel failures', () => {
   it('marks a permanent failure failed, retries a retryable one, delivers the rest and alerts the admins', async () => {
     const gone = await startReceiver();
@@ -134,23 +146,11 @@ describe('channel failures', () => {
     receivers = [gone, flaky, good];
     gone.script({ status: 410 });
     flaky.script({ status: 503 });
-    const created = at('2026-11-25T12:00:00Z');
-    setup(`subscriptions:
-  - id: daily
-    rules: ["*"]
-    channels:
-      - { type: webhook, url: "${gone.url}/hook", secret: "0123456789abcdef-secret" }
+    const endMs = await setupDailyWithAdmin(`      - { type: webhook, url: "${gone.url}/hook", secret: "0123456789abcdef-secret" }
       - { type: webhook, url: "${flaky.url}/hook", secret: "0123456789abcdef-secret" }
       - { type: file, dir: outbox }
       - { type: webhook, url: "${good.url}/hook", secret: "0123456789abcdef-secret" }
-  - id: ops
-    rules: [summit]
-    admin: true
-    channels: [{ type: file, dir: outbox }]
-`, created);
-    await seedMatch(t.redis, t.keys, ['daily'], 'sanctions', article('a1', 'new sanctions'), created + 1000);
-    const endMs = at('2026-11-26T05:00:00Z');
-    h.setNow(endMs + 1000);
+`);
     const data = { subscriptionId: 'daily', stream: 'digest' as const, endMs };
     await expect(runNotifyJob(h.env, data)).rejects.toBeInstanceOf(DeliveryRetryError);
     const id = 'daily-2026-11-26T05-00-00Z';
@@ -170,6 +170,66 @@ describe('channel failures', () => {
     expect(await runNotifyJob(h.env, jobs[0]!.data)).toMatchObject({ status: 'delivered', items: 1 });
     const [file] = outbox('ops');
     expect(readJson('ops', file!).groups[0]!.entries[0]!.title).toContain('webhook channel 1 of daily is failing');
+  });
+});
+
+describe('secrets in channel errors', () => {
+  it("keeps a receiver's echo of the Slack webhook path (segments, percent-encoded) out of delivery records, admin events and the admin digest", async () => {
+    const slack = await startReceiver();
+    receivers = [slack];
+    const token = 'XoXbEchoedToken93Kq1zz';
+    const hookPath = `/services/T0ECHO123/B0ECHO456/${token}`;
+    slack.script({ status: 404, body: `no_service for ${encodeURIComponent(hookPath)} (team T0ECHO123, token ${token.slice(0, 12)}${token.slice(12)})` });
+    const endMs = await setupDailyWithAdmin(`      - { type: slack, webhookUrl: "${slack.url}${hookPath}" }\n`);
+    await runNotifyJob(h.env, { subscriptionId: 'daily', stream: 'digest', endMs });
+    const [record] = await readDeliveries(t.redis, t.keys, 'daily-2026-11-26T05-00-00Z');
+    expect(record).toMatchObject({ status: 'failed' });
+    expect(record!.error).toContain('HTTP 404');
+    expect(record!.error).toContain('[redacted]');
+    const jobs = await h.queue.getJobs(['delayed', 'waiting', 'prioritized']);
+    h.setNow(jobs[0]!.data.endMs + 1);
+    await runNotifyJob(h.env, jobs[0]!.data);
+    const [file] = outbox('ops');
+    const stored: string[] = [JSON.stringify(record)];
+    for (const key of await t.redis.keys(`${t.prefix}*`)) if ((await t.redis.type(key)) === 'string') stored.push((await t.redis.get(key)) ?? '');
+    stored.push(readFileSync(path.join(cfg.dir, 'outbox', 'ops', file!), 'utf8'));
+    const all = stored.join('\n');
+    expect(all).toContain('is failing');
+    for (const leak of [token, 'T0ECHO123', 'B0ECHO456', encodeURIComponent(hookPath)]) expect(all).not.toContain(leak);
+  });
+
+  it("keeps an SMTP server's echo of the AUTH PLAIN credentials (base64) out of the delivery record", async () => {
+    const password = 'smtp-Echo-Pa55w0rd-41';
+    let echoed = '';
+    const smtp = new SMTPServer({
+      secure: false,
+      disabledCommands: ['STARTTLS'],
+      authMethods: ['PLAIN'],
+      logger: false,
+      onAuth(auth, _session, cb) {
+        echoed = Buffer.from(`\0${auth.username}\0${auth.password ?? ''}`).toString('base64');
+        cb(Object.assign(new Error(`Authentication failed for ${echoed}`), { responseCode: 535 }));
+      },
+    });
+    await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (smtp.server.address() as AddressInfo).port;
+      cfg = writeNotifyConfig(t.prefix, `subscriptions:\n  - id: mail\n    rules: ["*"]\n    channels:\n      - { type: email, to: [desk@example.org] }\n`, `smtp:\n  url: "smtp://belwatch:${password}@127.0.0.1:${port}"\n  pool: false\n`);
+      const created = at('2026-11-25T12:00:00Z');
+      h = openHarness(t.redis, t.keys, cfg.dir, t.prefix, created);
+      await seedMatch(t.redis, t.keys, ['mail'], 'sanctions', article('a1', 'new sanctions'), created + 1000);
+      const endMs = at('2026-11-26T05:00:00Z');
+      h.setNow(endMs + 1000);
+      await runNotifyJob(h.env, { subscriptionId: 'mail', stream: 'digest', endMs });
+      const [record] = await readDeliveries(t.redis, t.keys, 'mail-2026-11-26T05-00-00Z');
+      expect(echoed).not.toBe('');
+      expect(record).toMatchObject({ status: 'failed' });
+      expect(record!.error).toMatch(/535 Authentication failed for .*\[redacted\]/);
+      expect(record!.error).not.toContain(echoed.slice(12, 40));
+      expect(record!.error).not.toContain(password);
+    } finally {
+      await new Promise<void>((resolve) => smtp.close(() => resolve()));
+    }
   });
 });
 

@@ -98,6 +98,23 @@ describe('belwatch poll --once', () => {
     expect(await listPending(redis.redis, redis.keys, 'daily')).toHaveLength(2);
   });
 
+  it('keeps a token in a failing source URL path and query out of the health record and poll --json', async () => {
+    const token = 'Tok3nInPath0042xyz';
+    server.routes.set(`/private/${token}/feed/`, { status: 404, body: `no feed at /private/${token}/feed/` });
+    config.cleanup();
+    config = writePipelineConfig({ prefix: redis.prefix, sources: [{ id: 'private', url: server.url(`/private/${token}/feed/?key=QueryS3cret77`) }] });
+    const r = await runCliAsync(['poll', '--once', '--json', '--config', config.dir]);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout) as { errors: { source: string; message: string }[] };
+    expect(report.errors[0]!.message).toMatch(/^HTTP 404 from http:\/\/127\.0\.0\.1:\d+\/\*\*\*$/);
+    const health = (await redis.redis.get(redis.keys.health('private'))) ?? '';
+    expect(health).toContain('HTTP 404');
+    for (const text of [r.stdout, r.stderr, health]) {
+      expect(text).not.toContain(token);
+      expect(text).not.toContain('QueryS3cret77');
+    }
+  });
+
   it('does not re-alert on a changed guid, an edited title, re-ordering or re-publication', async () => {
     await poll();
     const edited: FeedItem = { ...MEETING, guid: 'https://jamestown.org/?p=99999', title: `${MEETING.title} (updated)` };

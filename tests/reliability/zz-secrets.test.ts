@@ -3,8 +3,8 @@
  *
  * First a world of its own, logging at `debug`, provokes the paths where a secret could slip into a
  * log line or an error message: a webhook URL carrying the secret in its query whose receiver
- * answers 401 echoing the path; a Slack receiver answering 404 with the webhook path (the token) in
- * its body; a Slack URL the SSRF guard refuses and one whose port refuses connections (both with
+ * answers 401 echoing the path and the secret inside a base64 string; a Slack receiver answering 404
+ * with the webhook path (the token) in its body, as is and percent-encoded in lower case; a Slack URL the SSRF guard refuses and one whose port refuses connections (both with
  * the token in the path); an SMTP URL with the password pointing at a closed port; a config reload
  * (SIGHUP); the admin alerts those failures raise; and the CLI (`deliveries` with every record's
  * error, `digest --now` failing on the SMTP URL) with its output saved. Redis's content is dumped
@@ -13,7 +13,8 @@
  * Then every file under the run directory — every world's config, logs (at `info` or `debug` in
  * scenarios 6 to 9), outbox and CLI output, and the results — is searched for every value of
  * `SECRETS` (the SMTP password, the webhook secret, the Slack token, the admin token) as written,
- * URL-encoded and base64-encoded (SMTP AUTH forms included). Nothing is excluded: configuration
+ * URL-encoded and base64-encoded (SMTP AUTH forms and the three alignments inside a longer base64
+ * string included). Nothing is excluded: configuration
  * names secrets as `${VAR}` and gets them from the environment. Target: 0 occurrences.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -92,7 +93,7 @@ it('leaves no secret in any log, outbox, CLI output or Redis dump of the run', a
   writeFileSync(path.join(probe, 'leak.log'), `{"msg":"AUTH PLAIN ${Buffer.from(`\0belwatch\0${SECRETS.smtpPassword}`).toString('base64')}","url":"https://hooks.example/services/T/B/${SECRETS.slackToken}"}`);
   const probed = scanTree(probe, secretNeedles());
   rmSync(probe, { recursive: true, force: true });
-  expect(probed.hits).toHaveLength(2);
+  expect(probed.hits.map((h) => h.split(':')[0])).toEqual(['smtpPassword (inside base64, 1 bytes before)', 'smtpPassword (SMTP AUTH PLAIN)', 'slackToken (as written)']);
 
   const closedPort = await freePort();
   const w = (world = await createWorld({
@@ -103,8 +104,8 @@ it('leaves no secret in any log, outbox, CLI output or Redis dump of the run', a
     subscriptions,
     settings: 'delivery: { attempts: 3, backoff: 500ms }\n',
   }));
-  w.webhook.script({ status: 401, body: `Cannot POST /hook?key=${SECRETS.webhookSecret}` });
-  w.slack.script({ status: 404, body: `no_service: /services/T0REL/B0REL/${SECRETS.slackToken}` });
+  w.webhook.script({ status: 401, body: `Cannot POST /hook?key=${SECRETS.webhookSecret} (signed ${Buffer.from(`id.${SECRETS.webhookSecret}`).toString('base64')})` });
+  w.slack.script({ status: 404, body: `no_service: /services/T0REL/B0REL/${SECRETS.slackToken} ${encodeURIComponent(`/services/T0REL/B0REL/${SECRETS.slackToken}`).toLowerCase()}` });
   const proc = w.start(['scheduler', 'fetcher', 'processor', 'notifier'], { label: 'all' });
 
   const statusOf = async (sub: string): Promise<string[]> => (await listRecentDeliveries(w.redis, w.keys, { subscription: sub, limit: 50 })).flatMap((d) => d.deliveries.map((r) => r.status));

@@ -66,6 +66,44 @@ describe('fetchUrl', () => {
     expect(out.kind === 'ok' && out.url).toBe(`${server.url}/new`);
   });
 
+  it('sends configured credentials to the same origin, drops them on a redirect to another origin and does not restore them coming back', async () => {
+    const other = await startServer();
+    try {
+      const creds = { authorization: 'Bearer src-token-0123456789', cookie: 'session=abc123', 'x-api-key': 'key-0123456789' };
+      server.route('/old', (_q, r) => r.writeHead(302, { location: '/moved' }).end());
+      server.route('/moved', (_q, r) => r.writeHead(302, { location: `${other.url}/away` }).end());
+      other.route('/away', (_q, r) => r.writeHead(302, { location: `${server.url}/back` }).end());
+      server.route('/back', serve(FEED));
+      const out = await fetchUrl(`${server.url}/old`, { settings: testSettings(), headers: creds });
+      expect(out.kind === 'ok' && out.url).toBe(`${server.url}/back`);
+      const sent = (req: { url?: string | undefined; headers: Record<string, unknown> }): unknown[] => [req.url, req.headers['authorization'], req.headers['cookie'], req.headers['x-api-key']];
+      expect(server.requests.map(sent)).toEqual([
+        ['/old', creds.authorization, creds.cookie, creds['x-api-key']],
+        ['/moved', creds.authorization, creds.cookie, creds['x-api-key']],
+        ['/back', undefined, undefined, undefined],
+      ]);
+      expect(other.requests.map(sent)).toEqual([['/away', undefined, undefined, undefined]]);
+      expect(other.requests[0]!.headers['user-agent']).toBe(server.requests[0]!.headers['user-agent']);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('sends configured credentials only to headersOrigin', async () => {
+    const other = await startServer();
+    try {
+      other.route('/article', serve(FEED));
+      server.route('/article', serve(FEED));
+      const opts = { settings: testSettings(), headers: { authorization: 'Bearer src-token-0123456789' }, headersOrigin: `${server.url}/feed` };
+      expect((await fetchUrl(`${other.url}/article`, opts)).kind).toBe('ok');
+      expect((await fetchUrl(`${server.url}/article`, opts)).kind).toBe('ok');
+      expect(other.requests[0]!.headers['authorization']).toBeUndefined();
+      expect(server.requests[0]!.headers['authorization']).toBe('Bearer src-token-0123456789');
+    } finally {
+      await other.close();
+    }
+  });
+
   it('stops a redirect loop', async () => {
     server.route('/a', (_q, r) => r.writeHead(302, { location: '/b' }).end());
     server.route('/b', (_q, r) => r.writeHead(302, { location: '/a' }).end());

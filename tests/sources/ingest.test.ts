@@ -96,6 +96,28 @@ describe('ingestSource', () => {
     expect(server.requests.map((q) => q.url).sort()).toEqual(['/article', '/feed', '/missing']);
   });
 
+  it("does not send a source's credentials with full-text fetches to an article on another origin", async () => {
+    const other = await startServer();
+    try {
+      const feed = `<rss version="2.0"><channel><title>J</title>
+<item><title>Here</title><link>${server.url}/article</link><description>One.</description></item>
+<item><title>Elsewhere</title><link>${other.url}/article</link><description>Two.</description></item></channel></rss>`;
+      server.route('/feed', serve(feed));
+      server.route('/article', serve(fixture('pages/article-full.html'), { 'content-type': 'text/html; charset=utf-8' }));
+      other.route('/article', serve(fixture('pages/article-full.html'), { 'content-type': 'text/html; charset=utf-8' }));
+      const headers = { Authorization: 'Bearer feed-token-0123456789', Cookie: 'paywall=abc123' };
+      const r = await ingestSource(source({ fullText: true, headers }), testSettings(), {});
+      expect(r.articles.map((a) => a.content.includes('Great Stone industrial park'))).toEqual([true, true]);
+      expect(server.requests.map((q) => [q.url, q.headers['authorization'], q.headers['cookie']]).sort()).toEqual([
+        ['/article', headers.Authorization, headers.Cookie],
+        ['/feed', headers.Authorization, headers.Cookie],
+      ]);
+      expect(other.requests.map((q) => [q.url, q.headers['authorization'], q.headers['cookie']])).toEqual([['/article', undefined, undefined]]);
+    } finally {
+      await other.close();
+    }
+  });
+
   it('refuses a private source URL without fetching it', async () => {
     server.route('/feed', serve(fixture('feeds/rferl-pangea.xml')));
     const r = await ingestSource(source({}), testSettings({}, false), {});

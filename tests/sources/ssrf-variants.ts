@@ -1,5 +1,5 @@
 /**
- * The SSRF set: 40 URLs the guard must refuse before a byte is sent, shared by the fetcher's unit
+ * The SSRF set: 44 URLs the guard must refuse before a byte is sent, shared by the fetcher's unit
  * test (`ssrf.test.ts`) and the reliability scenario that aims the running service at them as
  * sources, redirect targets and webhook/Slack URLs (`tests/reliability/06-ssrf.test.ts`).
  *
@@ -25,6 +25,7 @@ export const SSRF_LOOKUP: Readonly<Record<string, readonly string[]>> = {
   'v6loop.example': ['::1'],
   'mapped.example': ['::ffff:127.0.0.1'],
   'intranet.example': ['10.1.2.3'],
+  'compat.example': ['::127.0.0.1'],
   localhost: ['127.0.0.1', '::1'],
 };
 
@@ -46,6 +47,9 @@ export const SSRF_VARIANTS: readonly SsrfVariant[] = [
   { label: 'IPv4-mapped IPv6 long form', url: (p) => `http://[0:0:0:0:0:ffff:127.0.0.1]:${p}/` },
   { label: 'IPv4-mapped metadata', url: () => `http://[::ffff:169.254.169.254]/` },
   { label: 'IPv4-mapped RFC 1918', url: () => `http://[::ffff:10.0.0.1]/` },
+  { label: 'IPv4-compatible IPv6 loopback dotted', url: (p) => `http://[::127.0.0.1]:${p}/` },
+  { label: 'IPv4-compatible IPv6 loopback hex', url: (p) => `http://[::7f00:1]:${p}/` },
+  { label: 'IPv4-compatible IPv6 metadata', url: () => `http://[::169.254.169.254]/` },
   { label: 'NAT64 loopback', url: () => `http://[64:ff9b::7f00:1]/` },
   { label: '6to4 loopback', url: () => `http://[2002:7f00:1::1]/` },
   { label: 'unspecified 0.0.0.0', url: (p) => `http://0.0.0.0:${p}/` },
@@ -68,6 +72,7 @@ export const SSRF_VARIANTS: readonly SsrfVariant[] = [
   { label: 'name with one public and one loopback answer', url: (p) => `http://mixed.example:${p}/`, lookup: true },
   { label: 'name resolving to ::1', url: (p) => `http://v6loop.example:${p}/`, lookup: true },
   { label: 'name resolving to a mapped loopback', url: (p) => `http://mapped.example:${p}/`, lookup: true },
+  { label: 'name resolving to an IPv4-compatible loopback', url: (p) => `http://compat.example:${p}/`, lookup: true },
   { label: 'name resolving to RFC 1918', url: () => 'http://intranet.example/', lookup: true },
 ];
 

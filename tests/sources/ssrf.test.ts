@@ -69,7 +69,22 @@ describe('address policy', () => {
     ['2a00:1450:4001:80b::200e', true],
     ['169.254.169.254', false],
     ['not an ip', false],
+    ['::127.0.0.1', false],
+    ['::7f00:1', false],
+    ['[::7f00:1]', false],
+    ['0:0:0:0:0:0:127.0.0.1', false],
+    ['::8.8.8.8', false],
   ])('%s allowed=%s with 127.0.0.1/32 and ::1/128 allow-listed', (ip, allowed) => {
     expect(policy(ip).allowed).toBe(allowed);
+  });
+
+  it.each(['::127.0.0.1', '::7f00:1', '::a9fe:a9fe', '::8.8.8.8', '0:0:0:0:0:0:0a00:0001'])('refuses the IPv4-compatible address %s like a mapped one', (ip) => {
+    expect(createAddressPolicy([])(ip)).toEqual({ allowed: false, range: 'ipv4Compatible' });
+  });
+
+  it('keeps :: unspecified and ::1 loopback, and allows an IPv4-compatible address only by an IPv6 CIDR', () => {
+    expect(createAddressPolicy([])('::')).toEqual({ allowed: false, range: 'unspecified' });
+    expect(createAddressPolicy([])('::1')).toEqual({ allowed: false, range: 'loopback' });
+    expect(createAddressPolicy(['::/96'])('::7f00:1').allowed).toBe(true);
   });
 });

@@ -4,7 +4,12 @@
  * Order for one fetch: take a per-host slot, start the overall deadline (connect + headers + body,
  * across all redirects), then for each hop: refuse a non-http(s) scheme, request through the guarded
  * dispatcher (SSRF check on the connected address), and follow 301/302/303/307/308 by hand up to
- * `maxRedirects`, refusing loops. A 304 is `not-modified` (no body read). 2xx bodies are read with
+ * `maxRedirects`, refusing loops. Configured `headers` (a source's Authorization, Cookie, API keys)
+ * are credentials of one origin, `headersOrigin` (the source's own URL; default the URL fetched):
+ * they go only to requests for that origin, so not to a full-text article on another host, and
+ * they are dropped for good at the first redirect to another origin (scheme, host or port), as
+ * browsers and curl do; a redirect chain that comes back to the origin does not get them back.
+ * A 304 is `not-modified` (no body read). 2xx bodies are read with
  * the decoded-size cap. Any other status, and every transport failure, becomes
  * `{ kind: 'error', error: FetchError }` with a kind from the small set in `src/errors.ts`;
  * 429/503 carry `retryAfterMs` from `Retry-After`.
@@ -34,7 +39,10 @@ export interface FetchOptions {
   readonly userAgent?: string | undefined;
   /** The source's own cap, instead of `settings.http.maxBodyBytes`. */
   readonly maxBodyBytes?: number | undefined;
+  /** Credentials and other configured headers: sent only to `headersOrigin` (see the module comment). */
   readonly headers?: Readonly<Record<string, string>> | undefined;
+  /** A URL whose origin `headers` belong to (the source's own URL); default the URL fetched. */
+  readonly headersOrigin?: string | undefined;
   readonly accept?: string;
   readonly signal?: AbortSignal;
 }
@@ -100,16 +108,26 @@ function defaultLimiter(opts: FetchOptions): HostLimiter {
   return l;
 }
 
-function requestHeaders(opts: FetchOptions): Record<string, string> {
+function requestHeaders(opts: FetchOptions, withConfigured: boolean): Record<string, string> {
   const h: Record<string, string> = {
     'user-agent': opts.userAgent ?? opts.settings.http.userAgent,
     accept: opts.accept ?? DEFAULT_ACCEPT,
     'accept-encoding': 'gzip, deflate, br',
   };
-  for (const [k, v] of Object.entries(opts.headers ?? {})) h[k.toLowerCase()] = v;
+  if (withConfigured) for (const [k, v] of Object.entries(opts.headers ?? {})) h[k.toLowerCase()] = v;
   if (opts.etag) h['if-none-match'] = opts.etag;
   if (opts.lastModified) h['if-modified-since'] = opts.lastModified;
   return h;
+}
+
+/** The origin configured headers may go to; null (send them nowhere) when `headersOrigin` is not a URL. */
+function credentialsOrigin(opts: FetchOptions, start: URL): string | null {
+  if (opts.headersOrigin === undefined) return start.origin;
+  try {
+    return new URL(opts.headersOrigin).origin;
+  } catch {
+    return null;
+  }
 }
 
 /** Drops a body we will not read; its abort error must not surface as an uncaught exception. */
@@ -145,7 +163,11 @@ export async function fetchUrl(rawUrl: string, opts: FetchOptions): Promise<Fetc
 async function followRedirects(start: URL, opts: FetchOptions, signal: AbortSignal): Promise<FetchOutcome> {
   const http = opts.settings.http;
   const dispatcher = defaultDispatcher(opts);
-  const headers = requestHeaders(opts);
+  const origin = credentialsOrigin(opts, start);
+  const bare = requestHeaders(opts, false);
+  const credentialed = requestHeaders(opts, true);
+  // Once a redirect left the origin, the configured headers stay off for the rest of the chain.
+  let trusted = true;
   const seen = new Set<string>();
   let url = start;
   for (let hop = 0; ; hop++) {
@@ -153,7 +175,8 @@ async function followRedirects(start: URL, opts: FetchOptions, signal: AbortSign
       throw new FetchError('blocked-address', `refused redirect to a ${url.protocol} URL`);
     }
     seen.add(url.toString());
-    const res = await request(url, { method: 'GET', headers, dispatcher, signal });
+    trusted &&= url.origin === origin;
+    const res = await request(url, { method: 'GET', headers: trusted ? credentialed : bare, dispatcher, signal });
     const h = flatHeaders(res.headers);
     const now = Date.now();
     const common = { url: url.toString(), status: res.statusCode, headers: h, cacheHints: readCacheHints(h, now) };

@@ -104,7 +104,7 @@ describe('belwatch poll --once', () => {
     config.cleanup();
     config = writePipelineConfig({ prefix: redis.prefix, sources: [{ id: 'private', url: server.url(`/private/${token}/feed/?key=QueryS3cret77`) }] });
     const r = await runCliAsync(['poll', '--once', '--json', '--config', config.dir]);
-    expect(r.code).toBe(0);
+    expect(r.code).toBe(3); // every source failed
     const report = JSON.parse(r.stdout) as { errors: { source: string; message: string }[] };
     expect(report.errors[0]!.message).toMatch(/^HTTP 404 from http:\/\/127\.0\.0\.1:\d+\/\*\*\*$/);
     const health = (await redis.redis.get(redis.keys.health('private'))) ?? '';

@@ -1,5 +1,10 @@
-/** `belwatch validate`: load and check the whole configuration; print `ok` or every problem. */
+/**
+ * `belwatch validate`: load and check the whole configuration; print `ok` or every problem.
+ * Warnings (valid, but will not work as written) go to stderr as `file:line:col: warning: …`; with
+ * only warnings the exit code is still 0.
+ */
 import type { Command } from 'commander';
+import { formatProblem } from '../errors.js';
 import { loadCliConfig } from './context.js';
 
 export function registerValidate(program: Command): void {
@@ -8,8 +13,10 @@ export function registerValidate(program: Command): void {
     .description('check every configuration file and print each problem as file:line:col')
     .action((_opts: unknown, cmd: Command) => {
       const config = loadCliConfig(cmd);
+      for (const w of config.warnings) process.stderr.write(`${formatProblem(w)}\n`);
+      const warned = config.warnings.length === 0 ? '' : `, ${config.warnings.length} warning${config.warnings.length === 1 ? '' : 's'}`;
       process.stdout.write(
-        `ok (${config.sources.length} sources, ${config.rules.length} rules, ${config.subscriptions.length} subscriptions)\n`,
+        `ok (${config.sources.length} sources, ${config.rules.length} rules, ${config.subscriptions.length} subscriptions${warned})\n`,
       );
     });
 }

@@ -28,6 +28,7 @@ import { describeYamlError } from './yaml-hints.js';
 
 export const MAX_YAML_DEPTH = 64;
 export const MAX_ALIAS_COUNT = 100;
+const STACK_OVERFLOW = /Maximum call stack size exceeded/;
 
 export interface YamlSource {
   readonly file: string;
@@ -70,7 +71,7 @@ export function parseYamlSource(file: string, text: string, env: Env, problems: 
       if (reported) continue;
       reported = true;
     }
-    if (/Maximum call stack size exceeded/.test(err.message)) {
+    if (STACK_OVERFLOW.test(err.message)) {
       problems.push({ file, ...lines.linePos(err.pos[0]), message: `YAML: nested too deeply to read (configuration files nest at most ${MAX_YAML_DEPTH} levels)` });
       continue;
     }
@@ -79,26 +80,30 @@ export function parseYamlSource(file: string, text: string, env: Env, problems: 
   const tooDeep = doc.errors.length === 0 ? firstTooDeep(doc.contents) : undefined;
   if (tooDeep) problems.push({ file, ...positionOf(lines, tooDeep), message: `YAML: nested deeper than ${MAX_YAML_DEPTH} levels` });
   const substituted: string[] = [];
-  visit(doc, {
-    Scalar(_key, node) {
-      if (typeof node.value !== 'string' || !node.value.includes('$')) return;
-      node.value = node.value.replace(REF, (whole, name: string | undefined, fallback: string | undefined) => {
-        if (whole === '$$') return '$';
-        const value = env[name ?? ''];
-        if (value !== undefined && (value !== '' || fallback === undefined)) {
-          if (value.length > 0) substituted.push(value);
-          return value;
-        }
-        if (fallback !== undefined) return fallback;
-        const pos = positionOf(lines, node);
-        problems.push({ file, line: pos.line, col: pos.col, message: `environment variable ${name} is not set` });
-        return '';
-      });
-    },
-  });
+  // A document too deep is not walked (the walk recurses): it is refused whole anyway.
+  const walkable = !tooDeep && !doc.errors.some((e) => STACK_OVERFLOW.test(e.message));
+  if (walkable) {
+    visit(doc, {
+      Scalar(_key, node) {
+        if (typeof node.value !== 'string' || !node.value.includes('$')) return;
+        node.value = node.value.replace(REF, (whole, name: string | undefined, fallback: string | undefined) => {
+          if (whole === '$$') return '$';
+          const value = env[name ?? ''];
+          if (value !== undefined && (value !== '' || fallback === undefined)) {
+            if (value.length > 0) substituted.push(value);
+            return value;
+          }
+          if (fallback !== undefined) return fallback;
+          const pos = positionOf(lines, node);
+          problems.push({ file, line: pos.line, col: pos.col, message: `environment variable ${name} is not set` });
+          return '';
+        });
+      },
+    });
+  }
   let data: unknown;
   let broken = doc.errors.length > 0 || tooDeep !== undefined;
-  if (!tooDeep && !(doc.errors.length > 0 && doc.contents === null)) {
+  if (walkable && !(doc.errors.length > 0 && doc.contents === null)) {
     try {
       data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
     } catch (e) {

@@ -4,8 +4,9 @@
  * Order: read and parse each file (YAML errors and `${VAR}` problems collected), apply environment
  * overrides to settings (`REDIS_URL`, `SMTP_URL`, `BELWATCH_PORT`, `BELWATCH_LOG_LEVEL`), validate
  * each file against its schema (a bad override is blamed on its variable, as
- * `environment BELWATCH_PORT: expected a port number from 0 to 65535, got "abc"`, never on the line
- * of settings.yaml it replaced; a URL's value is not repeated, it may hold a password), run the cross-file checks, then any extra `checks` the caller passes
+ * `environment BELWATCH_PORT: expected a port number from 0 to 65535, got "abc"`, never on the
+ * line of settings.yaml it replaced; a URL's value is not repeated, it may hold a password), check
+ * that `smtp.url` is an smtp(s) URL, run the cross-file checks, then any extra `checks` the caller passes
  * (the CLI passes the rule compiler). Every problem from every stage is collected and thrown at once
  * as a `ConfigError`; nothing is half-loaded. `settings.yaml` is optional, the other three are not.
  *
@@ -130,7 +131,7 @@ function validate<S extends z.ZodType>(
   for (const issue of result.error.issues) {
     const override = overrides.get(issue.path.map(String).join('.'));
     if (override) {
-      problems.push(envProblem(override, issue.message));
+      problems.push(envProblem(override));
       continue;
     }
     if (!src) {
@@ -191,8 +192,8 @@ function overridesIn(env: Env): Map<string, EnvOverride> {
   return out;
 }
 
-function envProblem(o: EnvOverride, detail?: string): Problem {
-  const got = o.showValue ? `, got "${o.value}"` : detail ? ` (${detail})` : '';
+function envProblem(o: EnvOverride): Problem {
+  const got = o.showValue ? `, got ${JSON.stringify(o.value)}` : '';
   return { file: `environment ${o.name}`, line: 0, col: 0, message: `expected ${o.expected}${got}` };
 }
 

@@ -5,11 +5,11 @@
  * address policy would silently allow nothing for them). Each check returns problems with
  * positions; none throws.
  *
- * `crossCheckWarnings` finds what is valid but will not work as written: a source URL whose host
- * is a literal address (or `localhost`) that the address policy refuses — private, loopback,
- * link-local (cloud metadata), ... — and `http.allowPrivateNetworks` does not allow. Every fetch
- * of it would fail with blocked-address; a name that resolves to such an address is only seen at
- * fetch time, after DNS.
+ * `crossCheckWarnings` finds what is valid but will not work as written: a source, webhook or
+ * Slack URL whose host is a literal address (or `localhost`) that the address policy refuses —
+ * private, loopback, link-local (cloud metadata), ... — and `http.allowPrivateNetworks` does not
+ * allow. Every fetch or post to it would fail with blocked-address; a name that resolves to such
+ * an address is only seen at fetch time, after DNS.
  */
 import ipaddr from 'ipaddr.js';
 import cron from 'node-cron';
@@ -74,22 +74,37 @@ export function crossCheck(config: Checked): Problem[] {
 export function crossCheckWarnings(config: Checked): Problem[] {
   const policy = createAddressPolicy(config.settings.http.allowPrivateNetworks.filter((c) => ipaddr.isValidCIDR(c)));
   const loopback = policy('127.0.0.1');
-  const warnings: Problem[] = [];
-  config.sources.forEach((s, i) => {
+  /** What the URL's host is when the policy refuses it whatever DNS says, else undefined. */
+  const refused = (url: string): string | undefined => {
     let host: string;
     try {
-      host = new URL(s.url).hostname;
+      host = new URL(url).hostname;
     } catch {
-      return;
+      return undefined;
     }
     const name = host.toLowerCase().replace(/\.$/, '');
     const isLocalhost = name === 'localhost' || name.endsWith('.localhost');
     const verdict = isLocalhost ? loopback : policy(host);
-    if (verdict.allowed || verdict.range === 'invalid') return;
-    const what = isLocalhost ? `${host}, a loopback name` : `${host}, a ${describeRange(verdict.range)} address`;
-    warnings.push({
-      ...config.locate('sources.yaml', ['sources', i, 'url']),
-      message: `warning: source "${s.id}" points at ${what}: every fetch will be refused unless settings.yaml's http.allowPrivateNetworks allows it`,
+    if (verdict.allowed || verdict.range === 'invalid') return undefined;
+    return isLocalhost ? `${host}, a loopback name` : `${host}, a ${describeRange(verdict.range)} address`;
+  };
+  const unless = "unless settings.yaml's http.allowPrivateNetworks allows it";
+  const warnings: Problem[] = [];
+  config.sources.forEach((s, i) => {
+    const what = refused(s.url);
+    if (what) warnings.push({ ...config.locate('sources.yaml', ['sources', i, 'url']), message: `warning: source "${s.id}" points at ${what}: every fetch will be refused ${unless}` });
+  });
+  config.subscriptions.forEach((sub, i) => {
+    sub.channels.forEach((ch, j) => {
+      // Only the host is named: a Slack webhook URL is a secret.
+      const [key, url] = ch.type === 'slack' ? ['webhookUrl', ch.webhookUrl] : ch.type === 'webhook' ? ['url', ch.url] : [];
+      const what = url === undefined ? undefined : refused(url);
+      if (what && key) {
+        warnings.push({
+          ...config.locate('subscriptions.yaml', ['subscriptions', i, 'channels', j, key]),
+          message: `warning: subscription "${sub.id}" ${ch.type} channel posts to ${what}: every delivery will be refused ${unless}`,
+        });
+      }
     });
   });
   return warnings;

@@ -73,6 +73,24 @@ describe('a source URL at a literal address the fetcher will refuse', () => {
     expect(load(withUrl('https://belta.by/rss'))).toEqual({ problems: [], warnings: [] });
   });
 
+  it('warns about webhook and Slack URLs at such addresses, naming only the host', () => {
+    const subs = `subscriptions:
+  - id: alerts
+    rules: ["*"]
+    mode: instant
+    channels:
+      - { type: webhook, url: "http://192.168.1.20/hook", secret: "0123456789abcdef0123" }
+      - { type: slack, webhookUrl: "http://[fd00::5]/services/T0/B0/secret-token" }
+      - { type: webhook, url: "https://hooks.example.org/x", secret: "0123456789abcdef0123" }
+`;
+    const { problems, warnings } = load({ 'subscriptions.yaml': subs });
+    expect(problems).toEqual([]);
+    expect(warnings).toEqual([
+      `subscriptions.yaml:6:31: warning: subscription "alerts" webhook channel posts to 192.168.1.20, a private (RFC 1918) address: every delivery will be refused unless settings.yaml's http.allowPrivateNetworks allows it`,
+      `subscriptions.yaml:7:36: warning: subscription "alerts" slack channel posts to [fd00::5], a unique local (fc00::/7) address: every delivery will be refused unless settings.yaml's http.allowPrivateNetworks allows it`,
+    ]);
+  });
+
   it('lists warnings with the errors when there are errors', () => {
     const twice = `${withUrl('http://10.0.0.1/feed')['sources.yaml']}  - id: edm\n    name: Again\n    kind: feed\n    url: https://jamestown.org/feed/\n`;
     expect(load({ 'sources.yaml': twice }).problems).toEqual([

@@ -14,6 +14,8 @@
  *                            than the key above it
  *   MISSING_CHAR (sequence)  a list item's key not lined up under the item's first key
  *   DUPLICATE_KEY            a key written twice in one mapping: names the first one's line
+ *   BAD_SCALAR_START         a value starting with `@`, `` ` `` or `%` (`query: @putin x`): quote it
+ *   UNEXPECTED_TOKEN         text after a quoted value (`query: "Union State" OR x`): quote it whole
  * Anything else keeps the parser's first line. Pure: takes the error, the text and the parsed
  * document, returns a position and a message; never throws.
  */
@@ -24,6 +26,8 @@ export interface YamlProblemAt {
   readonly col: number;
   readonly message: string;
 }
+
+const QUOTE_WHOLE = "put the whole value in single quotes (a ' inside written '') or write it as a block (key: >- and the value on the next, indented lines)";
 
 const NO_SPACE_AFTER_COLON = /^(\s*(?:-\s+)?)([A-Za-z_][\w.-]*):([^\s:].*)$/;
 
@@ -144,6 +148,17 @@ export function describeYamlError(err: YAMLError, text: string, doc: Document, l
         return { ...here, message: `YAML: the value "${value.trim()}" holds ": ", which starts a mapping: put the value in quotes` };
       }
       return deeperThanKey(text, lines, here.line) ?? fallback;
+    }
+    case 'BAD_SCALAR_START': {
+      const ch = text[pos] ?? '@';
+      return { ...here, message: `YAML: a value cannot start with ${ch} unless it is quoted: ${QUOTE_WHOLE}` };
+    }
+    case 'UNEXPECTED_TOKEN': {
+      const value = /^\s*(?:-\s+)?[^\s:'"][^:]*:\s+(["'].*)$/.exec(line)?.[1];
+      if (first.startsWith('Unexpected scalar') && value) {
+        return { ...here, message: `YAML: the value ends at its closing quote, and text follows it: to start a value with a quoted phrase, ${QUOTE_WHOLE}` };
+      }
+      return fallback;
     }
     case 'DUPLICATE_KEY':
       return duplicateKey(doc, lines, pos) ?? { ...here, message: 'YAML: duplicate key: a mapping holds each key once' };

@@ -22,7 +22,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Document } from 'yaml';
-import { isCollection, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Node, type Scalar } from 'yaml';
+import { isCollection, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Alias, type Node, type Scalar } from 'yaml';
 import type { Problem } from '../errors.js';
 import { describeYamlError } from './yaml-hints.js';
 
@@ -109,11 +109,20 @@ export function parseYamlSource(file: string, text: string, env: Env, problems: 
     } catch (e) {
       if (!(e instanceof ReferenceError) || !/alias/i.test(e.message)) throw e;
       broken = true;
-      problems.push({
-        file,
-        ...positionOf(lines, multiplyingAlias(doc) ?? null),
-        message: `YAML: aliases expand to more than ${MAX_ALIAS_COUNT} copies here: an alias of a collection that itself holds aliases multiplies them; write the values out`,
-      });
+      const unresolved = unresolvedAlias(doc);
+      problems.push(
+        unresolved
+          ? {
+              file,
+              ...positionOf(lines, unresolved),
+              message: `YAML: *${unresolved.source} is an alias, and no &${unresolved.source} anchor comes before it: a value that starts with * must be quoted`,
+            }
+          : {
+              file,
+              ...positionOf(lines, multiplyingAlias(doc) ?? null),
+              message: `YAML: aliases expand to more than ${MAX_ALIAS_COUNT} copies here: an alias of a collection that itself holds aliases multiplies them; write the values out`,
+            },
+      );
     }
   }
   return { file, text, doc, lines, data, substituted, broken };
@@ -136,6 +145,19 @@ function firstTooDeep(root: unknown): Node | undefined {
     }
   }
   return undefined;
+}
+
+/** The first alias with no anchor before it (`query: *x` meant as text). */
+function unresolvedAlias(doc: Document): Alias | undefined {
+  let found: Alias | undefined;
+  visit(doc, {
+    Alias(_key, node) {
+      if (node.resolve(doc) !== undefined) return undefined;
+      found = node;
+      return visit.BREAK;
+    },
+  });
+  return found;
 }
 
 /** The first alias that refers to a collection holding aliases itself: where expansion multiplies. */

@@ -66,6 +66,25 @@ describe('YAML mistakes in plain words, where they were made', () => {
       { 'rules.yaml': 'aliases:\n  putin: [Putin*, Путин*\nrules: []\n' },
       ['rules.yaml:2:10: YAML: this [ is never closed (end the list with ], or write it as indented lines)'],
     ],
+    [
+      'a query starting with @, unquoted',
+      { 'rules.yaml': 'rules:\n  - id: a\n    name: A\n    query: @putin NEAR/5 talks\n' },
+      [
+        "rules.yaml:4:12: YAML: a value cannot start with @ unless it is quoted: put the whole value in single quotes (a ' inside written '') or write it as a block (key: >- and the value on the next, indented lines)",
+      ],
+    ],
+    [
+      'a query starting with a quoted phrase',
+      { 'rules.yaml': 'rules:\n  - id: a\n    name: A\n    query: "Union State" OR integration\n' },
+      [
+        "rules.yaml:4:26: YAML: the value ends at its closing quote, and text follows it: to start a value with a quoted phrase, put the whole value in single quotes (a ' inside written '') or write it as a block (key: >- and the value on the next, indented lines)",
+      ],
+    ],
+    [
+      'a query starting with *, read as an alias with no anchor',
+      { 'rules.yaml': 'rules:\n  - id: a\n    name: A\n    query: *shenka\n' },
+      ['rules.yaml:4:12: YAML: *shenka is an alias, and no &shenka anchor comes before it: a value that starts with * must be quoted'],
+    ],
   ])('%s', (_name, files, expected) => {
     expect(problemsOf(files)).toEqual(expected);
   });

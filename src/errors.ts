@@ -30,8 +30,9 @@ export interface Problem {
   readonly message: string;
 }
 
+/** `file:line:col: message`; a problem with no place in a file (line 0, e.g. `environment BELWATCH_PORT`) is `where: message`. */
 export function formatProblem(p: Problem): string {
-  return `${p.file}:${p.line}:${p.col}: ${p.message}`;
+  return p.line > 0 ? `${p.file}:${p.line}:${p.col}: ${p.message}` : `${p.file}: ${p.message}`;
 }
 
 export class BelwatchError extends Error {

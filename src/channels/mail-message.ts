@@ -5,9 +5,14 @@
  * The `Message-ID` is derived from the digest id (`<digest-id@belwatch>`), so a resend after a crash
  * carries the same id and mail clients thread or drop it as a duplicate. The subject comes from
  * `renderSubject`, which is one cleaned line: no CR/LF from a feed can reach a header, and nodemailer
- * MIME-encodes the non-ASCII rest. Recipients and From come from configuration, never from a feed.
+ * MIME-encodes the non-ASCII rest. A subject holding `=?` is encoded here, whole, as RFC 2047
+ * encoded words: nodemailer passes an ASCII subject through as written, and a title such as
+ * `=?UTF-8?B?…?=` would then be decoded by the mail client into whatever the feed chose; encoded,
+ * it is decoded once, to the literal title. Recipients and From come from configuration, never
+ * from a feed.
  */
 import nodemailer from 'nodemailer';
+import mimeFuncs from 'nodemailer/lib/mime-funcs/index.js';
 import type Mail from 'nodemailer/lib/mailer/index.js';
 import type { Digest } from '../digest/model.js';
 import { renderSubject } from '../digest/format.js';
@@ -27,12 +32,17 @@ export function makeMessageId(digest: Digest): string {
   return `<${digest.id}@belwatch>`;
 }
 
+/** The subject as it may go into the header: with `=?` in it, encoded whole so no part of it reads as an encoded word. */
+export function headerSafeSubject(subject: string): string {
+  return subject.includes('=?') ? mimeFuncs.encodeWord(subject, 'B', 52) : subject;
+}
+
 export function buildMailOptions(digest: Digest, addressing: MailAddressing): Mail.Options {
   return {
     from: addressing.from,
     to: [...addressing.to],
     ...(addressing.cc && addressing.cc.length > 0 ? { cc: [...addressing.cc] } : {}),
-    subject: renderSubject(digest, { prefix: addressing.subjectPrefix }),
+    subject: headerSafeSubject(renderSubject(digest, { prefix: addressing.subjectPrefix })),
     text: renderDigestText(digest),
     html: renderDigestHtml(digest),
     messageId: makeMessageId(digest),

@@ -1,13 +1,25 @@
 /**
  * Checks that span entries or files and need more than a schema: duplicate ids, subscriptions
- * naming unknown rules, cron expressions, IANA time zones, page selectors, and channels that need
- * settings (email needs SMTP). Each check returns problems with positions; none throws.
+ * naming unknown rules, cron expressions, IANA time zones, page selectors, channels that need
+ * settings (email needs SMTP), and CIDRs of `http.allowPrivateNetworks` that do not parse (the
+ * address policy would silently allow nothing for them). Each check returns problems with
+ * positions; none throws.
+ *
+ * `crossCheckWarnings` finds what is valid but will not work as written: a source, webhook or
+ * Slack URL whose host is a literal address (or `localhost`) that the address policy refuses —
+ * private, loopback, link-local (cloud metadata), ... — and `http.allowPrivateNetworks` does not
+ * allow. Every fetch or post to it would fail with blocked-address; a name that resolves to such
+ * an address is only seen at fetch time, after DNS.
  */
+import ipaddr from 'ipaddr.js';
 import cron from 'node-cron';
 import type { Problem } from '../errors.js';
+import { createAddressPolicy } from '../sources/fetch/address-policy.js';
 import type { Config } from './types.js';
 
-export function crossCheck(config: Omit<Config, 'secrets'>): Problem[] {
+type Checked = Omit<Config, 'secrets' | 'warnings'>;
+
+export function crossCheck(config: Checked): Problem[] {
   const problems: Problem[] = [];
   const at = (file: Parameters<Config['locate']>[0], path: readonly PropertyKey[], message: string): void => {
     problems.push({ ...config.locate(file, path), message });
@@ -50,7 +62,68 @@ export function crossCheck(config: Omit<Config, 'secrets'>): Problem[] {
       }
     });
   });
+  config.settings.http.allowPrivateNetworks.forEach((cidr, i) => {
+    // ipaddr.parseCIDR is what the address policy reads the list with: valid here is valid there
+    if (!ipaddr.isValidCIDR(cidr)) {
+      at('settings.yaml', ['http', 'allowPrivateNetworks', i], `http.allowPrivateNetworks[${i}]: "${cidr}" is not a CIDR (an address, "/", and a prefix length of 0 to 32 for IPv4 or 0 to 128 for IPv6)`);
+    }
+  });
   return problems;
+}
+
+export function crossCheckWarnings(config: Checked): Problem[] {
+  const policy = createAddressPolicy(config.settings.http.allowPrivateNetworks.filter((c) => ipaddr.isValidCIDR(c)));
+  const loopback = policy('127.0.0.1');
+  /** What the URL's host is when the policy refuses it whatever DNS says, else undefined. */
+  const refused = (url: string): string | undefined => {
+    let host: string;
+    try {
+      host = new URL(url).hostname;
+    } catch {
+      return undefined;
+    }
+    const name = host.toLowerCase().replace(/\.$/, '');
+    const isLocalhost = name === 'localhost' || name.endsWith('.localhost');
+    const verdict = isLocalhost ? loopback : policy(host);
+    if (verdict.allowed || verdict.range === 'invalid') return undefined;
+    return isLocalhost ? `${host}, a loopback name` : `${host}, a ${describeRange(verdict.range)} address`;
+  };
+  const unless = "unless settings.yaml's http.allowPrivateNetworks allows it";
+  const warnings: Problem[] = [];
+  config.sources.forEach((s, i) => {
+    const what = refused(s.url);
+    if (what) warnings.push({ ...config.locate('sources.yaml', ['sources', i, 'url']), message: `warning: source "${s.id}" points at ${what}: every fetch will be refused ${unless}` });
+  });
+  config.subscriptions.forEach((sub, i) => {
+    sub.channels.forEach((ch, j) => {
+      // Only the host is named: a Slack webhook URL is a secret.
+      const [key, url] = ch.type === 'slack' ? ['webhookUrl', ch.webhookUrl] : ch.type === 'webhook' ? ['url', ch.url] : [];
+      const what = url === undefined ? undefined : refused(url);
+      if (what && key) {
+        warnings.push({
+          ...config.locate('subscriptions.yaml', ['subscriptions', i, 'channels', j, key]),
+          message: `warning: subscription "${sub.id}" ${ch.type} channel posts to ${what}: every delivery will be refused ${unless}`,
+        });
+      }
+    });
+  });
+  return warnings;
+}
+
+const RANGE_NAMES: Readonly<Record<string, string>> = {
+  loopback: 'loopback',
+  private: 'private (RFC 1918)',
+  linkLocal: 'link-local (cloud metadata)',
+  uniqueLocal: 'unique local (fc00::/7)',
+  carrierGradeNat: 'carrier-grade NAT (100.64.0.0/10)',
+  unspecified: 'unspecified',
+  multicast: 'multicast',
+  broadcast: 'broadcast',
+  reserved: 'reserved',
+};
+
+function describeRange(range: string): string {
+  return RANGE_NAMES[range] ?? `non-public (${range})`;
 }
 
 export function isTimeZone(tz: string): boolean {

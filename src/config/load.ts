@@ -3,7 +3,10 @@
  *
  * Order: read and parse each file (YAML errors and `${VAR}` problems collected), apply environment
  * overrides to settings (`REDIS_URL`, `SMTP_URL`, `BELWATCH_PORT`, `BELWATCH_HOST`, `BELWATCH_LOG_LEVEL`), validate
- * each file against its schema, run the cross-file checks, then any extra `checks` the caller passes
+ * each file against its schema (a bad override is blamed on its variable, as
+ * `environment BELWATCH_PORT: expected a port number from 0 to 65535, got "abc"`, never on the
+ * line of settings.yaml it replaced; a URL's value is not repeated, it may hold a password), check
+ * that `smtp.url` is an smtp(s) URL, run the cross-file checks, then any extra `checks` the caller passes
  * (the CLI passes the rule compiler). Every problem from every stage is collected and thrown at once
  * as a `ConfigError`; nothing is half-loaded. `settings.yaml` is optional, the other three are not.
  *
@@ -12,7 +15,7 @@
 import path from 'node:path';
 import type { z } from 'zod';
 import { ConfigError, type Problem } from '../errors.js';
-import { crossCheck } from './cross-check.js';
+import { crossCheck, crossCheckWarnings } from './cross-check.js';
 import {
   rulesFileSchema,
   settingsFileSchema,
@@ -49,9 +52,20 @@ export function loadConfig(dir: string, options: LoadOptions = {}): Config {
   const rules = validate(srcRules, rulesFileSchema, problems);
   const subs = validate(srcSubs, subscriptionsFileSchema, problems);
   const settingsRaw = applyEnvOverrides(srcSettings?.data, env);
-  const settings = srcSettings
-    ? validate({ ...srcSettings, data: settingsRaw }, settingsFileSchema, problems)
-    : settingsFileSchema.safeParse(settingsRaw).data;
+  const settings = validate(
+    srcSettings ? { ...srcSettings, data: settingsRaw } : undefined,
+    settingsFileSchema,
+    problems,
+    overridesIn(env),
+    settingsRaw,
+  );
+
+  const smtpBad = settings ? smtpUrlProblem(settings.smtp.url) : undefined;
+  if (smtpBad) {
+    const override = overridesIn(env).get('smtp.url');
+    if (override) problems.push(envProblem(override));
+    else if (srcSettings) problems.push({ file: srcSettings.file, ...locatePath(srcSettings, ['smtp', 'url']), message: `smtp.url: ${smtpBad}` });
+  }
 
   const byName: Record<ConfigFileName, YamlSource | undefined> = {
     'sources.yaml': srcSources,
@@ -88,28 +102,49 @@ export function loadConfig(dir: string, options: LoadOptions = {}): Config {
     locateQuery,
   };
   problems.push(...crossCheck(partial));
+  const warnings = crossCheckWarnings(partial);
   const secrets = collectSecrets(partial, [srcSources, srcRules, srcSubs, srcSettings]);
-  const config: Config = deepFreeze({ ...partial, secrets });
+  const config: Config = deepFreeze({ ...partial, secrets, warnings: sortProblems(warnings) });
   for (const check of options.checks ?? []) problems.push(...check(config));
-  if (problems.length > 0) throw new ConfigError(sortProblems(problems));
+  // Warnings are listed with the errors when there are errors, so one run shows everything.
+  if (problems.length > 0) throw new ConfigError(sortProblems([...problems, ...warnings]));
   return config;
 }
 
-function validate<S extends z.ZodType>(src: YamlSource | undefined, schema: S, problems: Problem[]): z.output<S> | undefined {
+/**
+ * Validates one file's data. `overrides` maps a dotted path to the environment variable that set
+ * it; `data` stands in for a file that does not exist (settings.yaml is optional).
+ */
+function validate<S extends z.ZodType>(
+  src: YamlSource | undefined,
+  schema: S,
+  problems: Problem[],
+  overrides: ReadonlyMap<string, EnvOverride> = new Map(),
+  data: unknown = undefined,
+): z.output<S> | undefined {
   // A file with syntax errors is reported for those alone: validating what the parser salvaged
   // would add guesses ("required") caused by the same typo.
-  if (!src || src.doc.errors.length > 0) return undefined;
-  const data = src.data ?? {};
-  const result = schema.safeParse(data);
+  if (src?.broken === true || (!src && data === undefined)) return undefined;
+  const input = src ? (src.data ?? {}) : data;
+  const result = schema.safeParse(input);
   if (result.success) return result.data;
   for (const issue of result.error.issues) {
+    const override = overrides.get(issue.path.map(String).join('.'));
+    if (override) {
+      problems.push(envProblem(override));
+      continue;
+    }
+    if (!src) {
+      problems.push({ file: 'settings.yaml', line: 1, col: 1, message: `${describePath(issue.path)}: ${issue.message}` });
+      continue;
+    }
     if (issue.code === 'unrecognized_keys') {
       for (const key of issue.keys) {
         problems.push({ file: src.file, ...locatePath(src, [...issue.path, key], { key: true }), message: `${describePath([...issue.path, key])}: unknown key` });
       }
       continue;
     }
-    const exists = valueAt(data, issue.path) !== undefined;
+    const exists = valueAt(input, issue.path) !== undefined;
     const message = exists ? issue.message : 'required';
     problems.push({ file: src.file, ...locatePath(src, issue.path), message: `${describePath(issue.path)}: ${message}` });
   }
@@ -131,6 +166,49 @@ export function describePath(p: readonly PropertyKey[]): string {
   return out || '(document)';
 }
 
+interface EnvOverride {
+  readonly name: string;
+  readonly value: string;
+  /** What a good value looks like, for the message. */
+  readonly expected: string;
+  /** False for URLs: their value may carry a password and is not repeated. */
+  readonly showValue: boolean;
+}
+
+const ENV_OVERRIDES: readonly { readonly name: string; readonly path: string; readonly expected: string; readonly showValue: boolean }[] = [
+  { name: 'REDIS_URL', path: 'redis.url', expected: 'a redis:// or rediss:// URL', showValue: false },
+  { name: 'SMTP_URL', path: 'smtp.url', expected: 'an smtp:// or smtps:// URL', showValue: false },
+  { name: 'BELWATCH_PORT', path: 'server.port', expected: 'a port number from 0 to 65535', showValue: true },
+  { name: 'BELWATCH_HOST', path: 'server.host', expected: 'an address or host name to listen on', showValue: true },
+  { name: 'BELWATCH_LOG_LEVEL', path: 'log.level', expected: 'one of fatal, error, warn, info, debug, trace, silent', showValue: true },
+];
+
+/** The overrides the environment sets, by the dotted settings path each replaces. */
+function overridesIn(env: Env): Map<string, EnvOverride> {
+  const out = new Map<string, EnvOverride>();
+  for (const o of ENV_OVERRIDES) {
+    const value = env[o.name];
+    if (value !== undefined && value !== '') out.set(o.path, { name: o.name, value, expected: o.expected, showValue: o.showValue });
+  }
+  return out;
+}
+
+function envProblem(o: EnvOverride): Problem {
+  const got = o.showValue ? `, got ${JSON.stringify(o.value)}` : '';
+  return { file: `environment ${o.name}`, line: 0, col: 0, message: `expected ${o.expected}${got}` };
+}
+
+/** The SMTP URL must be one nodemailer can use: checked here because SMTP_URL may set it. */
+function smtpUrlProblem(url: string): string | undefined {
+  if (url.trim() === '') return undefined;
+  try {
+    const u = new URL(url);
+    return u.protocol === 'smtp:' || u.protocol === 'smtps:' ? undefined : 'must be an smtp:// or smtps:// URL';
+  } catch {
+    return 'must be an smtp:// or smtps:// URL';
+  }
+}
+
 function applyEnvOverrides(data: unknown, env: Env): unknown {
   const base = (data && typeof data === 'object' ? structuredClone(data) : {}) as Record<string, Record<string, unknown> | undefined>;
   const set = (section: string, key: string, value: string | undefined): void => {
@@ -138,11 +216,10 @@ function applyEnvOverrides(data: unknown, env: Env): unknown {
     const current = base[section];
     base[section] = { ...(current && typeof current === 'object' ? current : {}), [key]: value };
   };
-  set('redis', 'url', env['REDIS_URL']);
-  set('smtp', 'url', env['SMTP_URL']);
-  set('server', 'port', env['BELWATCH_PORT']);
-  set('server', 'host', env['BELWATCH_HOST']);
-  set('log', 'level', env['BELWATCH_LOG_LEVEL']);
+  for (const o of ENV_OVERRIDES) {
+    const [section = '', key = ''] = o.path.split('.');
+    set(section, key, env[o.name]);
+  }
   return base;
 }
 

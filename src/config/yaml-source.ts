@@ -3,8 +3,16 @@
  *
  * `readYamlSource` parses with the `yaml` package's CST and a LineCounter, so every problem can be
  * reported as `file:line:col` from the parser's own source map. It never throws for bad content:
- * syntax errors (including duplicate keys) become problems and the document is still returned
- * for as much as could be read, so one run reports everything.
+ * syntax errors become problems, in plain words at the place the mistake was made
+ * (`yaml-hints.ts`): the first structural mistake of a file (what follows it is misread because of
+ * it) and every duplicate key. The document is still returned for as much as could be read, and
+ * the other files are checked, so one run reports as much as can be trusted.
+ *
+ * Bounds: collections nest at most `MAX_YAML_DEPTH` (64) levels (the configuration needs six; a
+ * deeper file is refused at its first too-deep node, and one so deep the parser runs out of stack
+ * is refused as such), and aliases may not expand to more than `MAX_ALIAS_COUNT` (100) copies
+ * (an alias of a collection that holds aliases multiplies: nine levels of nine make a billion
+ * nodes); the problem is placed at the first alias of an alias-holding anchor.
  *
  * Environment substitution happens on the parsed tree, scalar by scalar, so a missing variable is
  * reported where it was written:
@@ -13,9 +21,14 @@
  *   `$$`                 a literal `$`
  */
 import { readFileSync } from 'node:fs';
-import type { Document} from 'yaml';
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Node, type Scalar } from 'yaml';
+import type { Document } from 'yaml';
+import { isCollection, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Alias, type Node, type Scalar } from 'yaml';
 import type { Problem } from '../errors.js';
+import { describeYamlError } from './yaml-hints.js';
+
+export const MAX_YAML_DEPTH = 64;
+export const MAX_ALIAS_COUNT = 100;
+const STACK_OVERFLOW = /Maximum call stack size exceeded/;
 
 export interface YamlSource {
   readonly file: string;
@@ -26,6 +39,8 @@ export interface YamlSource {
   readonly data: unknown;
   /** Values that came from the environment, for log scrubbing. */
   readonly substituted: readonly string[];
+  /** True when the file could not be read as a whole (syntax, nesting or alias problems): its data is not to be validated. */
+  readonly broken: boolean;
 }
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -47,34 +62,127 @@ export function readYamlSource(file: string, env: Env, problems: Problem[]): Yam
 export function parseYamlSource(file: string, text: string, env: Env, problems: Problem[]): YamlSource {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, merge: false });
+  // After the first structural mistake the parser reads the rest of the file wrongly and reports
+  // what follows as further mistakes (a tab, then "nested mappings", then "implicit keys"): only
+  // the first is reported, with every duplicate key (which does not throw the parser off).
+  let reported = false;
   for (const err of doc.errors) {
-    const pos = err.linePos?.[0] ?? lines.linePos(err.pos[0]);
-    problems.push({ file, line: pos.line, col: pos.col, message: `YAML: ${firstLine(err.message)}` });
+    if (err.code !== 'DUPLICATE_KEY') {
+      if (reported) continue;
+      reported = true;
+    }
+    if (STACK_OVERFLOW.test(err.message)) {
+      problems.push({ file, ...lines.linePos(err.pos[0]), message: `YAML: nested too deeply to read (configuration files nest at most ${MAX_YAML_DEPTH} levels)` });
+      continue;
+    }
+    problems.push({ file, ...describeYamlError(err, text, doc, lines) });
   }
+  const tooDeep = doc.errors.length === 0 ? firstTooDeep(doc.contents) : undefined;
+  if (tooDeep) problems.push({ file, ...positionOf(lines, tooDeep), message: `YAML: nested deeper than ${MAX_YAML_DEPTH} levels` });
   const substituted: string[] = [];
-  visit(doc, {
-    Scalar(_key, node) {
-      if (typeof node.value !== 'string' || !node.value.includes('$')) return;
-      node.value = node.value.replace(REF, (whole, name: string | undefined, fallback: string | undefined) => {
-        if (whole === '$$') return '$';
-        const value = env[name ?? ''];
-        if (value !== undefined && (value !== '' || fallback === undefined)) {
-          if (value.length > 0) substituted.push(value);
-          return value;
-        }
-        if (fallback !== undefined) return fallback;
-        const pos = positionOf(lines, node);
-        problems.push({ file, line: pos.line, col: pos.col, message: `environment variable ${name} is not set` });
-        return '';
-      });
-    },
-  });
-  const data: unknown = doc.errors.length > 0 && doc.contents === null ? undefined : doc.toJS({ maxAliasCount: 100 });
-  return { file, text, doc, lines, data, substituted };
+  // A document too deep is not walked (the walk recurses): it is refused whole anyway.
+  const walkable = !tooDeep && !doc.errors.some((e) => STACK_OVERFLOW.test(e.message));
+  if (walkable) {
+    visit(doc, {
+      Scalar(_key, node) {
+        if (typeof node.value !== 'string' || !node.value.includes('$')) return;
+        node.value = node.value.replace(REF, (whole, name: string | undefined, fallback: string | undefined) => {
+          if (whole === '$$') return '$';
+          const value = env[name ?? ''];
+          if (value !== undefined && (value !== '' || fallback === undefined)) {
+            if (value.length > 0) substituted.push(value);
+            return value;
+          }
+          if (fallback !== undefined) return fallback;
+          const pos = positionOf(lines, node);
+          problems.push({ file, line: pos.line, col: pos.col, message: `environment variable ${name} is not set` });
+          return '';
+        });
+      },
+    });
+  }
+  let data: unknown;
+  let broken = doc.errors.length > 0 || tooDeep !== undefined;
+  if (walkable && !(doc.errors.length > 0 && doc.contents === null)) {
+    try {
+      data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    } catch (e) {
+      if (!(e instanceof ReferenceError) || !/alias/i.test(e.message)) throw e;
+      broken = true;
+      const unresolved = unresolvedAlias(doc);
+      problems.push(
+        unresolved
+          ? {
+              file,
+              ...positionOf(lines, unresolved),
+              message: `YAML: *${unresolved.source} is an alias, and no &${unresolved.source} anchor comes before it: a value that starts with * must be quoted`,
+            }
+          : {
+              file,
+              ...positionOf(lines, multiplyingAlias(doc) ?? null),
+              message: `YAML: aliases expand to more than ${MAX_ALIAS_COUNT} copies here: an alias of a collection that itself holds aliases multiplies them; write the values out`,
+            },
+      );
+    }
+  }
+  return { file, text, doc, lines, data, substituted, broken };
 }
 
-function firstLine(s: string): string {
-  return s.split('\n')[0] ?? s;
+/** The first collection nested deeper than `MAX_YAML_DEPTH`, walking without recursion. */
+function firstTooDeep(root: unknown): Node | undefined {
+  const stack: { node: unknown; depth: number }[] = [{ node: root, depth: 1 }];
+  while (stack.length > 0) {
+    const { node, depth } = stack.pop()!;
+    if (!isCollection(node)) continue;
+    if (depth > MAX_YAML_DEPTH) return node;
+    for (let i = node.items.length - 1; i >= 0; i--) {
+      const item: unknown = node.items[i];
+      if (isPair(item)) {
+        stack.push({ node: item.value, depth: depth + 1 }, { node: item.key, depth: depth + 1 });
+      } else {
+        stack.push({ node: item, depth: depth + 1 });
+      }
+    }
+  }
+  return undefined;
+}
+
+/** The first alias with no anchor before it (`query: *x` meant as text). */
+function unresolvedAlias(doc: Document): Alias | undefined {
+  let found: Alias | undefined;
+  visit(doc, {
+    Alias(_key, node) {
+      if (node.resolve(doc) !== undefined) return undefined;
+      found = node;
+      return visit.BREAK;
+    },
+  });
+  return found;
+}
+
+/** The first alias that refers to a collection holding aliases itself: where expansion multiplies. */
+function multiplyingAlias(doc: Document): Node | undefined {
+  let found: Node | undefined;
+  visit(doc, {
+    Alias(_key, node) {
+      const target = node.resolve(doc);
+      let holdsAlias = false;
+      if (isCollection(target)) visit(target, { Alias: () => ((holdsAlias = true), visit.BREAK) });
+      if (holdsAlias) {
+        found = node;
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  if (found) return found;
+  visit(doc, {
+    Alias(_key, node) {
+      found = node;
+      return visit.BREAK;
+    },
+  });
+  return found;
 }
 
 export function positionOf(lines: LineCounter, node: Node | null | undefined): { line: number; col: number } {

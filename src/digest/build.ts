@@ -39,12 +39,19 @@ export interface DigestInput {
   readonly kind?: DigestKind;
 }
 
-/** Returns the URL when it is absolute http(s), else null. */
+/**
+ * Returns the URL when it is absolute http(s), else null; without userinfo, which is only ever a
+ * disguise in an article link (`https://belta.by@evil.test/` goes to evil.test): every renderer
+ * takes its links from here, so none can show a trusted host in front of the real one.
+ */
 export function toSafeUrl(raw: string | null | undefined): string | null {
   if (!raw) return null;
   try {
     const u = new URL(raw);
-    return u.protocol === 'http:' || u.protocol === 'https:' ? u.href : null;
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') return null;
+    u.username = '';
+    u.password = '';
+    return u.href;
   } catch {
     return null;
   }

@@ -15,7 +15,11 @@
  * count line too long for one field ends in "and N more themes" (each theme still has its own section).
  *
  * Feed text is cleaned and then escaped (`&` `<` `>` as Slack asks), so it cannot ping `<!channel>`,
- * mention a user, or forge a `<url|label>` link. Only http(s) URLs become links.
+ * mention a user (`<@U…>`), or forge a `<url|label>` link. Every mrkdwn text object is sent with
+ * `verbatim: true`, so Slack does not run its automatic parsing over the plain text either: a bare
+ * `@here`, `@channel`, `#channel` or URL in a title stays text, and only the `<url|label>` links
+ * written here are links. Only http(s) URLs become links, and a URL's label never shows a host the
+ * link does not go to (userinfo is stripped before rendering: see `toSafeUrl`).
  */
 import type { Digest, DigestEntry } from './model.js';
 import { cleanLine, foldSpaces, formatDateTime, formatWindow, markHighlights, renderSubject, shorten } from './format.js';
@@ -26,10 +30,9 @@ export const MAX_TITLE = 300;
 const MAX_HEADER = 150;
 const MAX_ALSO = 10;
 
-export interface SlackText {
-  readonly type: 'mrkdwn' | 'plain_text';
-  readonly text: string;
-}
+export type SlackText =
+  | { readonly type: 'mrkdwn'; readonly text: string; readonly verbatim: true }
+  | { readonly type: 'plain_text'; readonly text: string };
 export type SlackBlock =
   | { readonly type: 'header'; readonly text: SlackText }
   | { readonly type: 'section'; readonly text: SlackText }
@@ -44,7 +47,7 @@ export function escapeSlack(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-const md = (text: string): SlackText => ({ type: 'mrkdwn', text });
+const md = (text: string): SlackText => ({ type: 'mrkdwn', text, verbatim: true });
 const section = (text: string): SlackBlock => ({ type: 'section', text: md(text) });
 const context = (text: string): SlackBlock => ({ type: 'context', elements: [md(text)] });
 const esc = (s: string): string => escapeSlack(cleanLine(s));

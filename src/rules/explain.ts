@@ -2,6 +2,8 @@
  * Explanations for analysts (`belwatch rules explain`): the parse tree as written, the compiled
  * tree with each node marked by whether it holds on the given article and what its leaves found,
  * the rule's anchors, and the article's fields with the matched spans in [[double brackets]].
+ * Spellings of an alias that fold to one pattern (`Lukashenk*`, `Лукашенк*`, `Лукашэнк*` are all
+ * `lukashenk*`) are one line in an OR: the evaluation is the same for each, so repeating it says nothing.
  * Pure: takes values, returns text.
  */
 import type { RuleMatch, TextField } from '../types.js';
@@ -51,6 +53,19 @@ function children(expr: Expr): readonly Expr[] {
   }
 }
 
+/** The children to show: in an OR, a term or phrase that reads the same as an earlier sibling is left out. */
+function shownChildren(expr: Expr, set: CompiledRuleSet): readonly Expr[] {
+  if (expr.kind !== 'any') return children(expr);
+  const seen = new Set<string>();
+  return expr.children.filter((c) => {
+    if (c.kind !== 'text') return true;
+    const key = describeExpr(c, set);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
 function explainExpr(expr: Expr, set: CompiledRuleSet, ctx: EvalContext, indent: string): string {
   const occ = evaluate(expr, ctx);
   let found = '';
@@ -62,7 +77,7 @@ function explainExpr(expr: Expr, set: CompiledRuleSet, ctx: EvalContext, indent:
     found = `  found at ${texts.join(', ')}`;
   }
   const line = `${indent}[${occ ? 'yes' : 'no '}] ${describeExpr(expr, set)}${found}\n`;
-  return line + children(expr).map((c) => explainExpr(c, set, ctx, `${indent}  `)).join('');
+  return line + shownChildren(expr, set).map((c) => explainExpr(c, set, ctx, `${indent}  `)).join('');
 }
 
 function markSpans(text: string, spans: RuleMatch['highlights'][TextField]): string {

@@ -48,7 +48,19 @@ export function lexQuery(query: string): Lexeme[] {
   return out;
 }
 
-function lexWord(word: string, offset: number, out: Lexeme[]): void {
+function lexWord(whole: string, start: number, out: Lexeme[]): void {
+  // Field prefixes are peeled off in a loop, not by recursion: `title:title:…:x` is one word.
+  let word = whole;
+  let offset = start;
+  for (;;) {
+    const field = FIELD.exec(word);
+    if (!field) break;
+    const name = field[1] ?? '';
+    out.push({ type: 'field', offset, text: name.toLowerCase() });
+    word = word.slice(name.length + 1);
+    offset += name.length + 1;
+    if (word.length === 0) return;
+  }
   if (word === 'AND' || word === 'OR' || word === 'NOT') {
     out.push({ type: word, offset });
     return;
@@ -61,14 +73,6 @@ function lexWord(word: string, offset: number, out: Lexeme[]): void {
       throw new QuerySyntaxError(`${op} needs a distance from 0 to ${MAX_DISTANCE}, as in ${op}/5`, offset);
     }
     out.push({ type: 'NEAR', offset, distance, ordered: op === 'ONEAR' });
-    return;
-  }
-  const field = FIELD.exec(word);
-  if (field) {
-    const name = field[1] ?? '';
-    out.push({ type: 'field', offset, text: name.toLowerCase() });
-    const rest = word.slice(name.length + 1);
-    if (rest.length > 0) lexWord(rest, offset + name.length + 1, out);
     return;
   }
   if (word.startsWith('@')) {

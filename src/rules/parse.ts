@@ -16,16 +16,25 @@
  * parenthesised OR-groups of those; a chain `a NEAR/2 b NEAR/2 c` is refused because its middle
  * operand would be a NEAR. Operators are upper case only; `and`, `or`, `not`, `near` are words.
  *
+ * Nesting is bounded: parentheses, `NOT` and field prefixes each open one level, and a query
+ * nested deeper than `MAX_NESTING` (64) levels is refused at the lexeme that opens level 65. The
+ * parser, the compiler and the evaluator all recurse over the tree, so without the bound a query of
+ * a few thousand `(` or `NOT` overflowed the stack (an "unexpected error" with no position).
+ *
  * Failure behaviour: the first problem throws a `QuerySyntaxError` with the offset of the lexeme
  * at fault: unbalanced parenthesis (at the unmatched one) or quote (at the opening quote), an
  * operator with nothing on one side (at the operator), an unknown field (at the prefix), a bad
- * NEAR operand (at the operand), a word with no letters or digits, and an empty query. Unknown
- * aliases and queries that could match without a positive term are the compiler's to report.
+ * NEAR operand (at the operand), nesting too deep (at the opening lexeme), a word with no letters
+ * or digits, and an empty query. Unknown aliases and queries that could match without a positive
+ * term are the compiler's to report.
  */
 import { analyzeTerms } from './analyze.js';
 import { lexQuery, type Lexeme } from './lex.js';
 import { QuerySyntaxError, TEXT_FIELDS, type QueryNode } from './syntax.js';
 import type { TextField } from '../types.js';
+
+/** The deepest nesting of parentheses, `NOT` and field prefixes a query may have. */
+export const MAX_NESTING = 64;
 
 export function parseQuery(query: string): QueryNode {
   const lexemes = lexQuery(query);
@@ -60,11 +69,25 @@ function describe(l: Lexeme): string {
 
 class Parser {
   private pos = 0;
+  private depth = 0;
 
   constructor(private readonly lexemes: readonly Lexeme[]) {}
 
   peek(): Lexeme {
     return this.lexemes[this.pos] ?? { type: 'end', offset: 0 };
+  }
+
+  /** Runs `parse` one nesting level deeper; `opener` is the lexeme that opens the level. */
+  private nested(opener: Lexeme, parse: () => QueryNode): QueryNode {
+    if (this.depth >= MAX_NESTING) {
+      throw new QuerySyntaxError(`nested too deeply: at most ${MAX_NESTING} levels of parentheses, NOT and field prefixes`, opener.offset);
+    }
+    this.depth++;
+    try {
+      return parse();
+    } finally {
+      this.depth--;
+    }
   }
 
   private take(): Lexeme {
@@ -103,7 +126,7 @@ class Parser {
     if (next.type !== 'NOT') return this.parseNear();
     this.take();
     this.expectOperand(next);
-    return { kind: 'not', offset: next.offset, child: this.parseNot() };
+    return { kind: 'not', offset: next.offset, child: this.nested(next, () => this.parseNot()) };
   }
 
   private parseNear(): QueryNode {
@@ -137,7 +160,7 @@ class Parser {
       throw new QuerySyntaxError(`unknown field "${l.text}:" (use title, summary, content, author, source or lang)`, l.offset);
     }
     this.expectOperand(l);
-    return { kind: 'field', offset: l.offset, field: l.text as TextField, child: this.parsePrefixed() };
+    return { kind: 'field', offset: l.offset, field: l.text as TextField, child: this.nested(l, () => this.parsePrefixed()) };
   }
 
   private parsePrimary(): QueryNode {
@@ -155,7 +178,7 @@ class Parser {
         return { kind: 'alias', offset: l.offset, name: l.text };
       case '(': {
         if (this.peek().type === ')') throw new QuerySyntaxError('empty parentheses', l.offset);
-        const inner = this.parseOr();
+        const inner = this.nested(l, () => this.parseOr());
         const close = this.peek();
         if (close.type !== ')') {
           if (close.type === 'end') throw new QuerySyntaxError("unbalanced parenthesis: this '(' is never closed", l.offset);

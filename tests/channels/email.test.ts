@@ -113,6 +113,23 @@ describe('email channel against a real SMTP server', () => {
     expect(delivered[0]!.to).toEqual(['analyst@example.org']);
   });
 
+  it.each([
+    ['an encoded word alone', '=?UTF-8?B?0JLQsNGIINC/0LDRgNC+0LvRjCDQuNGB0YLRkdC6?='],
+    ['an encoded word among ASCII text', 'Notice =?UTF-8?Q?Your_account_is_suspended?= sanctions'],
+    ['an encoded word beside Cyrillic', 'Санкции =?utf-8?b?UGFzc3dvcmQgcmVzZXQ=?= sanctions'],
+    ['a lone =? with no encoded word', 'a =? b sanctions'],
+  ])('shows %s in a title literally in the Subject, as a mail client decodes it', async (_name, title) => {
+    const items = sampleInput().items.slice(0, 1).map((it) => ({ ...it, article: { ...it.article, title, published: '2030-01-01T00:00:00.000Z' } }));
+    const transports = new EmailTransports(settings());
+    try {
+      await sendEmailDigest(buildDigest(sampleInput({ kind: 'alert', items })), transports, { to: ['analyst@example.org'] });
+    } finally {
+      transports.close();
+    }
+    const mail = await simpleParser(delivered[0]!.raw);
+    expect(mail.subject).toBe(`belwatch alert: ${title}`);
+  });
+
   it('reuses one pooled transport per SMTP URL and closes twice safely', () => {
     const transports = new EmailTransports(settings());
     expect(transports.get()).toBe(transports.get());

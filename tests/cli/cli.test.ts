@@ -38,6 +38,23 @@ describe('belwatch CLI', () => {
     expect(hasStackTrace(r.stderr)).toBe(false);
   });
 
+  it('prints warnings on stderr and still exits 0 when there are only warnings', () => {
+    tmp = writeConfigDir({ 'sources.yaml': 'sources:\n  - id: meta\n    name: Metadata\n    kind: feed\n    url: http://169.254.169.254/latest/meta-data/\n' });
+    const r = runCli(['validate', '--config', tmp.dir]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('ok (1 sources, 1 rules, 1 subscriptions, 1 warning)\n');
+    expect(r.stderr).toBe(
+      `${tmp.dir}/sources.yaml:5:10: warning: source "meta" points at 169.254.169.254, a link-local (cloud metadata) address: every fetch will be refused unless settings.yaml's http.allowPrivateNetworks allows it\n`,
+    );
+  });
+
+  it('blames a bad environment override on its variable', () => {
+    tmp = writeConfigDir({});
+    const r = runCli(['validate', '--config', tmp.dir], { env: { BELWATCH_PORT: 'abc' } });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe('environment BELWATCH_PORT: expected a port number from 0 to 65535, got "abc"\n');
+  });
+
   it('reads the directory from BELWATCH_CONFIG', () => {
     tmp = writeConfigDir({ 'rules.yaml': 'rules: 3\n' });
     const r = runCli(['validate'], { env: { BELWATCH_CONFIG: tmp.dir } });

@@ -172,13 +172,13 @@ describe('loadConfig refuses, with file:line:col', () => {
       'a YAML syntax error',
       { 'rules.yaml': 'rules:\n  - id: a\n    name: "unterminated\n' },
       {},
-      ['rules.yaml:4:1: YAML: Missing closing "quote'],
+      ['rules.yaml:3:11: YAML: unclosed quote: this " is never closed (write \\" for a quote inside double quotes)'],
     ],
     [
       'a duplicate key in one mapping',
       { 'rules.yaml': 'rules:\n  - id: a\n    id: b\n    name: x\n    query: y\n' },
       {},
-      ['rules.yaml:3:5: YAML: Map keys must be unique'],
+      ['rules.yaml:3:5: YAML: duplicate key "id" (first at line 2): a mapping holds each key once'],
     ],
     [
       'a page source without selectors',

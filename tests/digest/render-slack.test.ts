@@ -64,6 +64,19 @@ describe('renderSlackMessages', () => {
     for (const m of hostile.matchAll(/<([^>|]*)\|/g)) expect(m[1]).toMatch(/^https?:\/\//);
   });
 
+  it('sends every mrkdwn text verbatim, so a bare @here, #general or URL in a title stays text', () => {
+    const a = makeArticle({ id: 'ping', sourceId: 'belta', title: 'sanctions @here @channel #general see https://evil.test/x <@U024BE7LH>', summary: 'sanctions' });
+    const messages = renderSlackMessages(buildDigest(sampleInput({ items: [{ article: a, matches: [matchOn('sanctions', a, 'sanctions')] }] })));
+    const objects = messages.flatMap((m) => m.blocks.flatMap((b) => (b.type === 'context' ? b.elements : [b.text])));
+    const mrkdwn = objects.filter((t) => t.type === 'mrkdwn');
+    expect(mrkdwn.length).toBeGreaterThan(3);
+    for (const t of mrkdwn) expect(t).toMatchObject({ verbatim: true });
+    const entry = mrkdwn.find((t) => t.text.includes('@here'))!;
+    expect(entry.text).toContain('@here @channel #general see https://evil.test/x &lt;@U024BE7LH&gt;');
+    // the one link is the article's own, made by the renderer
+    expect([...entry.text.matchAll(/<([^>|]*)\|/g)].map((m) => m[1])).toEqual([a.url]);
+  });
+
   it('cuts a single over-long title with an explicit marker', () => {
     const a = makeArticle({ id: 'long', sourceId: 'belta', title: `sanctions ${'very long words '.repeat(400)}`, summary: 'sanctions' });
     const m = renderSlackMessages(buildDigest(sampleInput({ items: [{ article: a, matches: [matchOn('sanctions', a, 'sanctions')] }] })));

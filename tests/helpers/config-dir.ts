@@ -2,6 +2,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { loadConfig } from '../../src/config/load.js';
+import { ConfigError, formatProblem, type Problem } from '../../src/errors.js';
 
 export const MINIMAL = {
   'sources.yaml': `sources:
@@ -40,4 +42,18 @@ export function writeConfigDir(files: Partial<Record<string, string>>): TempConf
     if (text !== undefined) writeFileSync(path.join(dir, name), name === 'subscriptions.yaml' ? text.replace(/dir: outbox\b/g, `dir: ${path.join(dir, 'outbox')}`) : text);
   }
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Writes a configuration directory, loads it, and returns each problem as `file:line:col: message` with the file's base name. */
+export function loadProblems(files: Partial<Record<string, string>>, env: Record<string, string> = {}): { problems: string[]; warnings: string[]; cleanup: () => void } {
+  const tmp = writeConfigDir(files);
+  const name = (p: Problem): string => formatProblem({ ...p, file: p.line > 0 ? path.basename(p.file) : p.file });
+  try {
+    const config = loadConfig(tmp.dir, { env });
+    return { problems: [], warnings: config.warnings.map(name), cleanup: () => tmp.cleanup() };
+  } catch (e) {
+    if (e instanceof ConfigError) return { problems: e.problems.map(name), warnings: [], cleanup: () => tmp.cleanup() };
+    tmp.cleanup();
+    throw e;
+  }
 }

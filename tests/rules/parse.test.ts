@@ -61,6 +61,10 @@ describe('query parser', () => {
     ['empty parentheses', 'a ()', 2, /empty parentheses/],
     ['empty phrase', 'a ""', 2, /empty phrase/],
     ['a word with no letters', 'a – b', 2, /no letters or digits/],
+    ['1,600 nested parentheses', `${'('.repeat(1600)}a${')'.repeat(1600)}`, 64, /nested too deeply: at most 64 levels/],
+    ['20,000 NOTs', `a ${'NOT '.repeat(20_000)}b`, 2 + 64 * 4, /nested too deeply: at most 64 levels/],
+    ['20,000 field prefixes in one word', `${'title:'.repeat(20_000)}a`, 64 * 6, /nested too deeply: at most 64 levels/],
+    ['65 levels mixing parentheses, NOT and fields', `${'(NOT title:'.repeat(22)}a${')'.repeat(22)}`, 21 * 11 + 1, /nested too deeply/],
   ])('refuses %s: %s', (_name, query, offset, message) => {
     let error: unknown;
     try {
@@ -71,6 +75,18 @@ describe('query parser', () => {
     expect(error).toBeInstanceOf(QuerySyntaxError);
     expect((error as QuerySyntaxError).offset).toBe(offset);
     expect((error as QuerySyntaxError).message).toMatch(message);
+  });
+});
+
+describe('query nesting bound', () => {
+  it('accepts 64 levels and compiles them', () => {
+    const query = `${'('.repeat(63)}NOT a${')'.repeat(63)} b`;
+    expect(() => compileRules([{ id: 'r', name: 'r', priority: 'normal', query }], {})).not.toThrow();
+  });
+
+  it('refuses 65 levels as a rule problem at the opening parenthesis, not a stack overflow', () => {
+    const p = compileError(`x ${'('.repeat(65)}a${')'.repeat(65)}`);
+    expect(p).toEqual({ ruleId: 'r', offset: 2 + 64, message: 'nested too deeply: at most 64 levels of parentheses, NOT and field prefixes' });
   });
 });
 

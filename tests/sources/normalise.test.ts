@@ -46,6 +46,9 @@ describe('canonicalLink', () => {
     ['', 'https://ecfr.eu/', null],
     ['http://example.org./x', null, 'http://example.org/x'],
     ['https://example.org:8443/x', null, 'https://example.org:8443/x'],
+    ['https://belta.by@evil.test/news', null, 'https://evil.test/news'],
+    ['https://belta.by:news@evil.test/news', null, 'https://evil.test/news'],
+    ['//belta.by%40x@evil.test/a', 'https://belta.by/', 'https://evil.test/a'],
   ])('%s (base %s) -> %s', (raw, base, out) => {
     expect(canonicalLink(raw, base)).toBe(out);
   });

@@ -3,8 +3,9 @@
  *
  * `resolveLink` makes a link absolute against a base (xml:base, the feed or page URL) and keeps only
  * http(s): `javascript:`, `data:`, `mailto:` and unparseable links become null. `canonicaliseUrl`
- * lower-cases scheme and host (WHATWG URL does), drops the default port, the fragment, a trailing dot
- * on the host and tracking parameters (`utm_*`, `fbclid`, `gclid`, `mc_cid`, `mc_eid`, ...), and sorts
+ * lower-cases scheme and host (WHATWG URL does), drops the default port, the fragment, userinfo
+ * (`https://belta.by@evil.test/` is evil.test dressed as belta.by), a trailing dot on the host and
+ * tracking parameters (`utm_*`, `fbclid`, `gclid`, `mc_cid`, `mc_eid`, ...), and sorts
  * the remaining query parameters by name (stable, so repeated names keep their order).
  */
 
@@ -24,6 +25,8 @@ export function canonicaliseUrl(url: URL): string {
 
 function canonicaliseInPlace(u: URL): string {
   u.hash = '';
+  u.username = '';
+  u.password = '';
   if (u.hostname.endsWith('.')) u.hostname = u.hostname.slice(0, -1);
   if (u.search) {
     const kept = [...u.searchParams].filter(([k]) => !isTracking(k));

@@ -10,7 +10,8 @@ import type { Command} from 'commander';
 import { InvalidArgumentError } from 'commander';
 import type { Config } from '../config/types.js';
 import { UsageError } from '../errors.js';
-import { compileRules, type CompiledRuleSet } from '../rules/compile.js';
+import { compileRules } from '../rules/compile.js';
+import type { CompiledRuleSet } from '../rules/types.js';
 import { loadCliConfig } from './context.js';
 
 interface ArchiveOptions {

@@ -4,7 +4,7 @@
  * so memory stays flat however long the window.
  */
 import type { Redis } from 'ioredis';
-import type { CompiledRuleSet } from '../rules/compile.js';
+import type { CompiledRuleSet } from '../rules/types.js';
 import { matchArticle } from '../rules/match.js';
 import { archivedIdsSince, readArchived, type ArchivedArticle } from '../store/archive.js';
 import type { Keys } from '../store/redis.js';

@@ -4,8 +4,7 @@
  * only see these shapes, so each processor reads as the story of its job.
  */
 import type { SourceConfig } from '../config/types.js';
-import type { SourceState } from '../store/health.js';
-import type { Article, RuleMatch } from '../types.js';
+import type { Article, RuleMatch, SourceState } from '../types.js';
 
 export interface IngestOutcome {
   readonly kind: 'ok' | 'not-modified' | 'error';

@@ -12,7 +12,8 @@ import { ConfigError, RuleError, type Problem, type RuleProblem } from '../error
 import { rulesFileSchema } from '../config/schema.js';
 import type { Config, Location } from '../config/types.js';
 import { locateInScalar, locatePath, readYamlSource, scalarAt, type Env } from '../config/yaml-source.js';
-import { compileRules, type CompiledRuleSet } from './compile.js';
+import { compileRules } from './compile.js';
+import type { CompiledRuleSet } from './types.js';
 
 function locateProblems(problems: readonly RuleProblem[], locate: (p: RuleProblem) => Location): Problem[] {
   return problems.map((p) => ({ ...locate(p), message: `rule ${p.ruleId}: ${p.message}` }));

@@ -16,23 +16,15 @@
 import { RuleError, type RuleProblem } from '../errors.js';
 import type { Aliases, RuleConfig } from '../config/types.js';
 import { analyzeTerms } from './analyze.js';
-import { anchorsOf, cheapest, encodeRequired, metaKey, requiredSets, requiredSetsDecide, type Anchor } from './anchors.js';
-import { compileCheck, type Check } from './evaluate.js';
+import { anchorsOf, cheapest, encodeRequired, metaKey, requiredSets, requiredSetsDecide } from './anchors.js';
+import { compileCheck } from './evaluate.js';
 import { parseQuery } from './parse.js';
 import { preparePresearch } from './presearch.js';
 import { QuerySyntaxError, TEXT_FIELDS, type QueryNode } from './syntax.js';
+import { DEFAULT_FIELDS, type CompiledRule, type CompiledRuleSet, type Expr, type FieldMask } from './types.js';
 import { isWildcard, PatternTable } from './wildcard.js';
 
-/** A bit per entry of `TEXT_FIELDS`; unscoped leaves search title, summary and content. */
-export type FieldMask = number;
-export const DEFAULT_FIELDS: FieldMask = 0b0111;
 
-/**
- * One token of a term or phrase: an exact analysed token with its dense id in the rule set (the
- * matcher keeps per-article positions in arrays indexed by it, so verifying a rule needs no hash
- * lookup), or a wildcard pattern's id.
- */
-export type TokenTest = { readonly exact: string; readonly term: number } | { readonly pattern: number };
 
 /** What compiling one rule set adds to: the distinct patterns and the exact tokens' ids. */
 interface Tables {
@@ -40,46 +32,7 @@ interface Tables {
   readonly terms: Map<string, number>;
 }
 
-export type Expr =
-  | { readonly kind: 'text'; readonly fields: FieldMask; readonly tokens: readonly TokenTest[]; readonly label: string }
-  | { readonly kind: 'any'; readonly children: readonly Expr[] }
-  /** `check` is `children` with the cheapest-anchored operand last: the presearcher found that one
-   *  already, so a true/false check fails fastest by testing the others first. */
-  | { readonly kind: 'all'; readonly children: readonly Expr[]; readonly check: readonly Expr[] }
-  | { readonly kind: 'not'; readonly child: Expr }
-  | { readonly kind: 'near'; readonly distance: number; readonly ordered: boolean; readonly left: Expr; readonly right: Expr }
-  /** `term` is the id of the presearch key (`metaKey`), which the matcher marks present from the article's metadata. */
-  | { readonly kind: 'source' | 'lang'; readonly value: string; readonly term: number };
 
-export interface CompiledRule {
-  readonly id: string;
-  readonly name: string;
-  readonly priority: RuleConfig['priority'];
-  readonly query: string;
-  readonly tree: QueryNode;
-  readonly expr: Expr;
-  /** Whether `expr` holds, compiled (see `compileCheck`). */
-  readonly check: Check;
-  readonly anchors: readonly Anchor[];
-  /** Further sets of which one member must occur, encoded by `encodeRequired`. */
-  readonly required: readonly number[];
-  /** Whether the required sets having members decides the rule (`requiredSetsDecide`). */
-  readonly decidedByRequired: boolean;
-}
-
-export interface CompiledRuleSet {
-  readonly rules: readonly CompiledRule[];
-  readonly patterns: PatternTable;
-  /** Exact token, `source:ID` or `lang:CODE` -> indexes into `rules`. */
-  readonly byKey: ReadonlyMap<string, readonly number[]>;
-  /** Pattern id -> indexes into `rules` anchored on it. */
-  readonly byPattern: ReadonlyMap<number, readonly number[]>;
-  /** Every rule's `required`, concatenated in one array (rule i's starts at `requiredStart[i]`) for locality. */
-  readonly required: Int32Array;
-  readonly requiredStart: Int32Array;
-  /** Every exact token any rule tests, and every `source:`/`lang:` key, -> its id: other tokens of an article need no positions. */
-  readonly terms: ReadonlyMap<string, number>;
-}
 
 class CompileError extends Error {
   constructor(message: string, readonly offset: number) {

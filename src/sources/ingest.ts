@@ -11,7 +11,7 @@
  */
 import type { Settings, SourceConfig } from '../config/types.js';
 import type { FetchError, ParseError } from '../errors.js';
-import type { Article } from '../types.js';
+import type { Article, SourceState } from '../types.js';
 import { decodeBytes } from './charset.js';
 import type { CacheHints } from './fetch/cache-hints.js';
 import { fetchUrl, type FetchOptions } from './fetch/fetch-url.js';
@@ -20,12 +20,6 @@ import type { HostLimiter } from './fetch/host-limiter.js';
 import type { Dispatcher } from 'undici';
 import { extractFullText } from './parse/full-text.js';
 import { parseSourceBytes, type FeedInfo } from './parse-source.js';
-
-export interface IngestState {
-  readonly etag?: string | undefined;
-  readonly lastModified?: string | undefined;
-  readonly pageHash?: string | undefined;
-}
 
 export interface IngestOptions {
   readonly dispatcher?: Dispatcher;
@@ -43,7 +37,7 @@ export interface IngestResult {
   readonly status: 'ok' | 'not-modified' | 'error';
   readonly articles: readonly Article[];
   readonly feed: FeedInfo | null;
-  readonly state: IngestState;
+  readonly state: SourceState;
   readonly cacheHints: CacheHints;
   readonly httpStatus: number | null;
   readonly finalUrl: string;
@@ -84,7 +78,7 @@ async function addFullText(articles: Article[], source: SourceConfig, settings: 
 export async function ingestSource(
   source: SourceConfig,
   settings: Settings,
-  state: IngestState,
+  state: SourceState,
   opts: IngestOptions = {},
 ): Promise<IngestResult> {
   const fetchedAt = opts.now?.() ?? new Date();
@@ -97,7 +91,7 @@ export async function ingestSource(
   if (res.kind === 'not-modified') {
     return { ...empty, status: 'not-modified', state, cacheHints: res.cacheHints, httpStatus: res.status, finalUrl: res.url, error: null };
   }
-  const newState: IngestState = {
+  const newState: SourceState = {
     etag: res.etag ?? undefined,
     lastModified: res.lastModified ?? undefined,
     pageHash: state.pageHash,

@@ -28,7 +28,7 @@ function positiveInt(v: string): number {
 }
 
 async function runBacktest(config: Config, set: CompiledRuleSet, opts: ArchiveOptions): Promise<void> {
-  const [{ backtestRules, formatHits }, { connectRedis, Keys, pingRedis }] = await Promise.all([import('../pipeline/backtest.js'), import('../store/redis.js')]);
+  const [{ backtestRules, formatHits }, { connectRedis, Keys, pingRedis }] = await Promise.all([import('../rules/backtest.js'), import('../store/redis.js')]);
   const redis = connectRedis(config.settings.redis.url, { maxRetriesPerRequest: 2 });
   try {
     await pingRedis(redis, config.settings.redis.url);

@@ -1,32 +1,28 @@
 /**
  * What every command shares: the global options (`--config DIR`, `--debug`) and loading the
- * configuration with every check the installed modules provide (rules are compiled at load so a
- * broken query is a config problem with its file:line:col, not a runtime surprise).
+ * configuration with the one config check path there is: `loadConfig` with the rule check
+ * (`rules/check.ts`), so a broken query is a config problem with its file:line:col, not a runtime
+ * surprise. The service (`belwatch run`) loads through the same `loadConfig`, compiling the rules
+ * there instead of checking them twice.
  */
 import type { Command } from 'commander';
-import type { Problem } from '../errors.js';
 import { loadConfig, resolveConfigDir } from '../config/load.js';
 import type { Config } from '../config/types.js';
+import { checkRules } from '../rules/check.js';
 
 export interface GlobalOptions {
   readonly config?: string;
   readonly debug?: boolean;
 }
 
-export type ConfigCheck = (config: Config) => readonly Problem[];
-
-const checks: ConfigCheck[] = [];
-
-/** Lets a module (the rule compiler, say) add its validation to every config load done by the CLI. */
-export function registerConfigCheck(check: ConfigCheck): void {
-  checks.push(check);
-}
-
 export function globalOptions(cmd: Command): GlobalOptions {
   return cmd.optsWithGlobals<GlobalOptions>();
 }
 
+export function configDirOf(cmd: Command): string {
+  return resolveConfigDir(globalOptions(cmd).config);
+}
+
 export function loadCliConfig(cmd: Command): Config {
-  const dir = resolveConfigDir(globalOptions(cmd).config);
-  return loadConfig(dir, { checks });
+  return loadConfig(configDirOf(cmd), { checks: [checkRules] });
 }

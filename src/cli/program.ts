@@ -5,9 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
-import { checkRules } from '../rules/check.js';
 import { registerRulesTest, registerSearch } from './archive-commands.js';
-import { registerConfigCheck } from './context.js';
 import { registerDeliveries } from './deliveries.js';
 import { registerDigest } from './digest.js';
 import { registerMatch } from './match.js';
@@ -27,8 +25,6 @@ function packageVersion(): string {
     return '0.0.0';
   }
 }
-
-registerConfigCheck(checkRules);
 
 export function buildProgram(): Command {
   const program = new Command('belwatch')

@@ -16,11 +16,19 @@ export interface PollJobData {
   readonly force?: boolean;
 }
 
+/** What a poll job returns (its `returnvalue`, and what the fetcher's metrics read). */
+export type PollJobResult =
+  | { readonly skipped: 'not configured' }
+  | { readonly sourceId: string; readonly outcome: 'ok' | 'not-modified' | 'error' | 'skipped'; readonly errorClass?: string | undefined; readonly items: number; readonly new: number };
+
 /** A batch of one poll's new articles (at most `PROCESS_BATCH`), processed one by one. */
 export interface ProcessJobData {
   readonly sourceId: string;
   readonly articles: readonly Article[];
 }
+
+/** What a process job returns: one entry per article of its batch, in order. */
+export type ProcessJobResult = readonly { readonly status: 'new' | 'duplicate' | 'clustered'; readonly matched: readonly string[]; readonly handedOff: readonly string[] }[];
 
 /**
  * One window of one subscription's stream to claim and deliver; the job id is the digest id, so

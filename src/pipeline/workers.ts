@@ -13,7 +13,7 @@ import type { PipelineContext } from './context.js';
 import { pollSource } from './poll-source.js';
 import { processArticle, type ProcessResult } from './process-article.js';
 import { upsertPollSchedule } from './schedule-polls.js';
-import { QUEUE, type PollJobData, type ProcessJobData, type Queues } from './queues.js';
+import { QUEUE, type PollJobData, type PollJobResult, type ProcessJobData, type ProcessJobResult, type Queues } from './queues.js';
 import { enqueueForProcessors } from './sinks.js';
 
 export interface WorkerOptions {
@@ -28,11 +28,11 @@ export interface WorkerOptions {
   readonly onError?: ((err: Error, queue: string) => void) | undefined;
 }
 
-export function startFetcher(ctx: PipelineContext, queues: Queues, opts: WorkerOptions): Worker<PollJobData> {
+export function startFetcher(ctx: PipelineContext, queues: Queues, opts: WorkerOptions): Worker<PollJobData, PollJobResult> {
   const sink = enqueueForProcessors(ctx, queues.process);
-  const worker = new Worker<PollJobData>(
+  const worker = new Worker<PollJobData, PollJobResult>(
     QUEUE.poll,
-    handBackOnShutdown(opts.shutdown, async (job, _token, signal) => {
+    handBackOnShutdown(opts.shutdown, async (job, _token, signal): Promise<PollJobResult> => {
       const source = ctx.runtime().config.sources.find((s) => s.id === job.data.sourceId);
       if (!source || !source.enabled) return { skipped: 'not configured' };
       const summary = await pollSource(ctx, source, sink, { force: job.data.force === true, marker: job.id ?? 'poll', signal });
@@ -48,10 +48,10 @@ export function startFetcher(ctx: PipelineContext, queues: Queues, opts: WorkerO
   return worker;
 }
 
-export function startProcessor(ctx: PipelineContext, opts: WorkerOptions): Worker<ProcessJobData> {
-  const worker = new Worker<ProcessJobData>(
+export function startProcessor(ctx: PipelineContext, opts: WorkerOptions): Worker<ProcessJobData, ProcessJobResult> {
+  const worker = new Worker<ProcessJobData, ProcessJobResult>(
     QUEUE.process,
-    handBackOnShutdown(opts.shutdown, async (job) => {
+    handBackOnShutdown(opts.shutdown, async (job): Promise<ProcessJobResult> => {
       // A few articles of the batch at a time: the work is mostly Redis round trips.
       const results: ProcessResult[] = [];
       const articles = job.data.articles;

@@ -9,8 +9,9 @@
  * before verifying. A query whose root has no anchors could match an article without any positive
  * term (`NOT iran`, `NOT a OR b`) and is refused.
  *
- * Failure behaviour: every rule is compiled; all problems (syntax, unknown alias, no positive term,
- * alias spellings with no letters) are collected and thrown together as one `RuleError`, each with
+ * `findRuleProblems` runs the same checks without keeping anything (config validation in roles
+ * that never match). Failure behaviour: every rule is compiled; all problems (syntax, unknown
+ * alias, no positive term, alias spellings with no letters) are collected and thrown together as one `RuleError`, each with
  * its rule id and offset in the query. Nothing is partly compiled.
  */
 import { RuleError, type RuleProblem } from '../errors.js';
@@ -40,30 +41,67 @@ class CompileError extends Error {
   }
 }
 
+let setsCompiled = 0;
+
+/** How many rule sets this process has compiled (`compileRules` calls that returned): the service
+ *  compiles once per config load in processors and never elsewhere unless asked to match. */
+export function compiledSetCount(): number {
+  return setsCompiled;
+}
+
 export function compileRules(rules: readonly RuleConfig[], aliases: Aliases): CompiledRuleSet {
   const patterns = new PatternTable();
   const tables: Tables = { patterns, terms: new Map() };
   const problems: RuleProblem[] = [];
   const compiled: CompiledRule[] = [];
   for (const rule of rules) {
-    try {
-      const tree = parseQuery(rule.query);
-      const expr = toExpr(tree, DEFAULT_FIELDS, aliases, tables);
-      const anchors = anchorsOf(expr, patterns);
-      if (!anchors) throw new CompileError('the query could match without any positive term (add a term that must be present)', 0);
-      const unique = [...new Map(anchors.map((a) => ['key' in a ? `k${a.key}` : `p${a.pattern}`, a])).values()];
-      const required = encodeRequired(requiredSets(expr, patterns), unique);
-      const decidedByRequired = requiredSetsDecide(expr);
-      compiled.push({ id: rule.id, name: rule.name, priority: rule.priority, query: rule.query, tree, expr, check: compileCheck(expr), anchors: unique, required, decidedByRequired });
-    } catch (e) {
-      if (e instanceof QuerySyntaxError || e instanceof CompileError) problems.push({ ruleId: rule.id, offset: e.offset, message: e.message });
-      else throw e;
-    }
+    const r = compileRule(rule, aliases, tables);
+    if ('problem' in r) problems.push(r.problem);
+    else if ('rule' in r) compiled.push(r.rule);
   }
   if (problems.length > 0) throw new RuleError(problems);
   const set: CompiledRuleSet = { rules: compiled, patterns, terms: tables.terms, ...indexRules(compiled) };
   preparePresearch(set);
+  setsCompiled++;
   return set;
+}
+
+/**
+ * The problems `compileRules` would throw, found without building the rule set: each rule is
+ * compiled and dropped at once, and no presearch index is built, so a role that never matches
+ * checks 10,000 rules without holding them.
+ */
+export function findRuleProblems(rules: readonly RuleConfig[], aliases: Aliases): RuleProblem[] {
+  const tables: Tables = { patterns: new PatternTable(), terms: new Map() };
+  const problems: RuleProblem[] = [];
+  for (const rule of rules) {
+    const r = compileRule(rule, aliases, tables, { check: true });
+    if ('problem' in r) problems.push(r.problem);
+  }
+  return problems;
+}
+
+function compileRule(
+  rule: RuleConfig,
+  aliases: Aliases,
+  tables: Tables,
+  opts: { readonly check?: boolean } = {},
+): { readonly rule: CompiledRule } | { readonly problem: RuleProblem } | { readonly checked: true } {
+  const { patterns } = tables;
+  try {
+    const tree = parseQuery(rule.query);
+    const expr = toExpr(tree, DEFAULT_FIELDS, aliases, tables);
+    const anchors = anchorsOf(expr, patterns);
+    if (!anchors) throw new CompileError('the query could match without any positive term (add a term that must be present)', 0);
+    if (opts.check) return { checked: true };
+    const unique = [...new Map(anchors.map((a) => ['key' in a ? `k${a.key}` : `p${a.pattern}`, a])).values()];
+    const required = encodeRequired(requiredSets(expr, patterns), unique);
+    const decidedByRequired = requiredSetsDecide(expr);
+    return { rule: { id: rule.id, name: rule.name, priority: rule.priority, query: rule.query, tree, expr, check: compileCheck(expr), anchors: unique, required, decidedByRequired } };
+  } catch (e) {
+    if (e instanceof QuerySyntaxError || e instanceof CompileError) return { problem: { ruleId: rule.id, offset: e.offset, message: e.message } };
+    throw e;
+  }
 }
 
 function indexRules(rules: readonly CompiledRule[]): Pick<CompiledRuleSet, 'byKey' | 'byPattern' | 'required' | 'requiredStart'> {

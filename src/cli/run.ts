@@ -5,7 +5,7 @@
  *
  * Signals: SIGINT/SIGTERM shut down gracefully (see `Service.close`; a second signal exits at
  * once with 130), also while the start is still waiting for Redis; SIGHUP reloads the config (a
- * broken one is refused and the running one kept). Exit status: 0 after a clean shutdown, 1 when
+ * broken one is refused and the running one kept). Under `npm start`, npm's death is a SIGTERM. Exit status: 0 after a clean shutdown, 1 when
  * a cleanup step failed (each is logged) or the start failed (printed by main.ts).
  */
 import { InvalidArgumentError, Option, type Command } from 'commander';
@@ -19,6 +19,23 @@ function parsePort(value: string): number {
   const n = Number(value);
   if (!/^\d+$/.test(value) || n > 65535) throw new InvalidArgumentError('a port number from 0 to 65535');
   return n;
+}
+
+/**
+ * Under `npm start` (npm sets `npm_lifecycle_event`) npm is this process's parent: the script
+ * `exec`s node, so the signals npm forwards reach us. Should npm itself die without forwarding one
+ * (SIGKILL), we would live on re-parented; so while run by npm, a parent that changes means stop.
+ * Outside npm nothing is watched: `belwatch run &` from a shell that exits keeps running.
+ */
+function watchNpmParent(stop: () => void): void {
+  if (process.env['npm_lifecycle_event'] === undefined) return;
+  const parent = process.ppid;
+  const timer = setInterval(() => {
+    if (process.ppid === parent) return;
+    clearInterval(timer);
+    stop();
+  }, 1_000);
+  timer.unref();
 }
 
 export function registerRun(program: Command): void {
@@ -63,6 +80,7 @@ export function registerRun(program: Command): void {
       };
       process.on('SIGINT', () => stop('SIGINT'));
       process.on('SIGTERM', () => stop('SIGTERM'));
+      watchNpmParent(() => stop('npm exited'));
       // The config is loaded once, by the service (its rules compiled there, in processors only).
       try {
         service = await startService({

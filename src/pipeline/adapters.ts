@@ -18,8 +18,11 @@ export function compileMatcher(config: Config): MatchFn {
 
 /** Ingestion as the pipeline sees it; page-change sources list one item (the page) when fetched. */
 export function ingestWith(config: () => Config): IngestFn {
-  return async (source, state, signal) => {
-    const r = await ingestSource(source, config().settings, state, signal ? { signal } : {});
+  return async (source, state, opts = {}) => {
+    const r = await ingestSource(source, config().settings, state, {
+      ...(opts.signal ? { signal: opts.signal } : {}),
+      ...(opts.unseen ? { wantFullText: opts.unseen } : {}),
+    });
     const error = r.error;
     return {
       kind: r.status,

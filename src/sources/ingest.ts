@@ -26,8 +26,8 @@ export interface IngestOptions {
   readonly lookup?: LookupFn;
   readonly limiter?: HostLimiter;
   readonly now?: () => Date;
-  /** Only these article ids get a full-text fetch (the pipeline passes the unseen ones); default all. */
-  readonly wantFullText?: (article: Article) => boolean;
+  /** Which of a poll's articles get a full-text fetch (ids; the pipeline passes the unseen ones); default all. */
+  readonly wantFullText?: (articles: readonly Article[]) => Promise<ReadonlySet<string>>;
   /** At most this many full-text fetches per poll (default 20). */
   readonly maxFullText?: number;
   readonly signal?: AbortSignal;
@@ -60,7 +60,8 @@ function fetchOptions(source: SourceConfig, settings: Settings, opts: IngestOpti
 }
 
 async function addFullText(articles: Article[], source: SourceConfig, settings: Settings, opts: IngestOptions): Promise<Article[]> {
-  const want = opts.wantFullText ?? (() => true);
+  const wanted = opts.wantFullText ? await opts.wantFullText(articles) : undefined;
+  const want = (a: Article): boolean => wanted === undefined || wanted.has(a.id);
   let budget = opts.maxFullText ?? 20;
   const base = fetchOptions(source, settings, opts);
   return Promise.all(

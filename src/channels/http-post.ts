@@ -17,6 +17,7 @@
  */
 import { request, type Dispatcher } from 'undici';
 import { ChannelError, isBelwatchError } from '../errors.js';
+import { parseRetryAfter } from '../http-protocol.js';
 
 export const DEFAULT_TIMEOUT_MS = 20_000;
 
@@ -31,15 +32,6 @@ export interface HttpPostOptions {
   readonly label: string;
   /** Clock for Retry-After given as an HTTP date. */
   readonly now?: (() => number) | undefined;
-}
-
-/** Retry-After as milliseconds from now: delta-seconds or an HTTP date; undefined when unreadable. */
-export function parseRetryAfter(value: string | string[] | undefined, nowMs: number): number | undefined {
-  const raw = (Array.isArray(value) ? value[0] : value)?.trim();
-  if (!raw) return undefined;
-  if (/^\d+$/.test(raw)) return Number(raw) * 1000;
-  const at = Date.parse(raw);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - nowMs);
 }
 
 /** Null for 2xx, else the ChannelError the status means. */

@@ -8,6 +8,7 @@
  * time zone validity) live in `cross-check.ts`, which has the positions to report them.
  */
 import { z } from 'zod';
+import { isHttpUrl } from '../http-protocol.js';
 import { parseDuration } from './duration.js';
 
 const ID = /^[a-z0-9][a-z0-9_-]{0,63}$/;
@@ -36,15 +37,6 @@ const intLike = (min: number, max: number) =>
     }
     return n;
   });
-
-export function isHttpUrl(s: string): boolean {
-  try {
-    const u = new URL(s);
-    return (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname !== '';
-  } catch {
-    return false;
-  }
-}
 
 /**
  * Default cap on a response body (after decoding): 4 MiB, some ten times the largest feed or page

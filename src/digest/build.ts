@@ -10,6 +10,7 @@
  * Rules with no entries get no group. A match for an unknown source or rule uses its id as the name.
  * A URL that is not absolute http(s) becomes null, so no renderer can link it.
  */
+import { parseHttpUrl } from '../http-protocol.js';
 import type { Article, RuleMatch } from '../types.js';
 import type { AlsoReportedBy, Digest, DigestEntry, DigestGroup, DigestKind, DigestWindow, Snippet } from './model.js';
 import { DIGEST_VERSION, makeDigestId } from './model.js';
@@ -41,13 +42,7 @@ export interface DigestInput {
 
 /** Returns the URL when it is absolute http(s), else null. */
 export function toSafeUrl(raw: string | null | undefined): string | null {
-  if (!raw) return null;
-  try {
-    const u = new URL(raw);
-    return u.protocol === 'http:' || u.protocol === 'https:' ? u.href : null;
-  } catch {
-    return null;
-  }
+  return raw ? (parseHttpUrl(raw)?.href ?? null) : null;
 }
 
 function lookup(names: DigestInput['sources'], id: string): string {

@@ -10,7 +10,7 @@
  */
 import { load } from 'cheerio';
 import { isMap, isSeq, parseDocument, YAMLSeq } from 'yaml';
-import { isHttpUrl } from '../config/schema.js';
+import { isHttpUrl } from '../http-protocol.js';
 import type { SourceConfig } from '../config/types.js';
 import { InputError } from '../errors.js';
 import { canonicalLink } from './normalise/url.js';

@@ -45,12 +45,12 @@ export function loadConfig(dir: string, options: LoadOptions = {}): Config {
   const srcSettings = readYamlSource(file('settings.yaml'), env, settingsProblems);
   problems.push(...settingsProblems.filter((p) => p.message !== 'file not found'));
 
-  const sources = validate(srcSources, sourcesFileSchema, problems);
-  const rules = validate(srcRules, rulesFileSchema, problems);
-  const subs = validate(srcSubs, subscriptionsFileSchema, problems);
+  const sources = validateFile(srcSources, sourcesFileSchema, problems);
+  const rules = validateFile(srcRules, rulesFileSchema, problems);
+  const subs = validateFile(srcSubs, subscriptionsFileSchema, problems);
   const settingsRaw = applyEnvOverrides(srcSettings?.data, env);
   const settings = srcSettings
-    ? validate({ ...srcSettings, data: settingsRaw }, settingsFileSchema, problems)
+    ? validateFile({ ...srcSettings, data: settingsRaw }, settingsFileSchema, problems)
     : settingsFileSchema.safeParse(settingsRaw).data;
 
   const byName: Record<ConfigFileName, YamlSource | undefined> = {
@@ -95,7 +95,12 @@ export function loadConfig(dir: string, options: LoadOptions = {}): Config {
   return config;
 }
 
-function validate<S extends z.ZodType>(src: YamlSource | undefined, schema: S, problems: Problem[]): z.output<S> | undefined {
+/**
+ * Validates one parsed file against its schema, adding each issue to `problems` at its file:line:col
+ * (an unknown key at the key itself); undefined when the file is invalid. Shared with
+ * `rules/check.ts`'s standalone rules-file loader, so both report alike.
+ */
+export function validateFile<S extends z.ZodType>(src: YamlSource | undefined, schema: S, problems: Problem[]): z.output<S> | undefined {
   // A file with syntax errors is reported for those alone: validating what the parser salvaged
   // would add guesses ("required") caused by the same typo.
   if (!src || src.doc.errors.length > 0) return undefined;

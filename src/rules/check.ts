@@ -10,6 +10,7 @@
  * `compileConfigRules` throws one `ConfigError` with every broken query; `loadRulesFile` throws one `ConfigError` with every problem (YAML, schema, then queries).
  */
 import { ConfigError, RuleError, type Problem, type RuleProblem } from '../errors.js';
+import { validateFile } from '../config/load.js';
 import { rulesFileSchema } from '../config/schema.js';
 import type { Config, Location } from '../config/types.js';
 import { locateInScalar, locatePath, readYamlSource, scalarAt, type Env } from '../config/yaml-source.js';
@@ -39,14 +40,9 @@ export function compileConfigRules(config: Config): CompiledRuleSet {
 export function loadRulesFile(file: string, env: Env = process.env): CompiledRuleSet {
   const problems: Problem[] = [];
   const src = readYamlSource(file, env, problems);
-  if (!src || problems.length > 0) throw new ConfigError(problems);
-  const parsed = rulesFileSchema.safeParse(src.data ?? {});
-  if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map((issue) => ({ file, ...locatePath(src, issue.path), message: `${issue.path.join('.') || '(document)'}: ${issue.message}` })),
-    );
-  }
-  const { rules, aliases } = parsed.data;
+  const parsed = problems.length > 0 ? undefined : validateFile(src, rulesFileSchema, problems);
+  if (!src || !parsed || problems.length > 0) throw new ConfigError(problems);
+  const { rules, aliases } = parsed;
   try {
     return compileRules(rules, aliases);
   } catch (e) {

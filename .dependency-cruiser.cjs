@@ -23,9 +23,9 @@ module.exports = {
     {
       name: 'stage-imports-wiring',
       severity: 'error',
-      comment: 'Sources and channels are used by the pipeline, never the other way round.',
-      from: { path: '^src/(sources|channels)/' },
-      to: { path: '^src/(cli|server|pipeline|notify)/' },
+      comment: 'Sources, channels and the notifier are used by the pipeline, never the other way round.',
+      from: { path: '^src/(sources|channels|notify)/' },
+      to: { path: '^src/(cli|server|pipeline)/' },
     },
     {
       name: 'plain-types-import-nothing',

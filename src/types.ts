@@ -50,3 +50,9 @@ export interface SourceState {
   readonly lastModified?: string | undefined;
   readonly pageHash?: string | undefined;
 }
+
+/** Whether a source is healthy, and if not, why (one reason per line of an admin alert). */
+export interface HealthAssessment {
+  readonly healthy: boolean;
+  readonly reasons: readonly string[];
+}

@@ -15,13 +15,13 @@ import { renderDigestHtml } from '../digest/render-html.js';
 import { renderDigestText } from '../digest/render-text.js';
 import { UsageError } from '../errors.js';
 import { createLogger } from '../log.js';
-import { retentionSeconds } from '../pipeline/context.js';
+import { retentionSeconds } from '../config/retention.js';
 import { openQueues } from '../pipeline/queues.js';
 import { ensureSubscriptionCreated, makeStreamDigestId, pendingKeyFor, readWindowEnd } from '../notify/claim-window.js';
 import { DeliveryRetryError, runNotifyJob } from '../notify/notify-job.js';
 import { readDeliveries } from '../notify/records.js';
 import { assembleDigest, loadDigest } from '../notify/stored-digest.js';
-import { openChannelKit } from '../notify/worker.js';
+import { openChannelKit } from '../pipeline/notify-worker.js';
 import { connectRedis, Keys, pingRedis, redisOptionsFromUrl } from '../store/redis.js';
 import { globalOptions, loadCliConfig } from './context.js';
 

@@ -22,7 +22,7 @@ import type { Config, SubscriptionConfig } from '../config/types.js';
 import { computeDueWindow } from '../digest/schedule.js';
 import { describeError } from '../errors.js';
 import type { Logger } from '../log.js';
-import { notifyPriority, type NotifyJobData } from '../pipeline/queues.js';
+import { notifyPriority, type NotifyJobData } from './job-data.js';
 import type { Keys } from '../store/redis.js';
 import { scheduleAlert } from './alert-window.js';
 import { ensureSubscriptionCreated, makeStreamDigestId, pendingKeyFor, readWindowEnd } from './claim-window.js';

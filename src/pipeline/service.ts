@@ -33,7 +33,7 @@ import type { Logger } from '../log.js';
 import type { AlertEnv } from '../notify/alert-window.js';
 import { makeOnPending } from '../notify/alert-window.js';
 import type { NotifyScheduler } from '../notify/scheduler.js';
-import { makeOnHealth } from '../notify/worker.js';
+import { makeOnHealth } from './notify-worker.js';
 import { createDashboard, type RequestHandler } from '../server/dashboard.js';
 import { startHttpServer, type RunningServer } from '../server/http.js';
 import { createMetrics, type Metrics } from '../server/metrics.js';
@@ -167,7 +167,7 @@ async function assemble(opts: ServiceOptions, cleanup: CleanupList): Promise<Ser
     ingest: deps.ingest(() => runtime.config),
     leadTokens: deps.leadTokens,
     now,
-    onPending: makeOnPending(alerts, () => runtime),
+    onPending: makeOnPending(alerts, () => runtime.config),
     onHealth: makeOnHealth({ ...alerts, log, config: () => runtime.config }),
   };
   const workers: Worker[] = [];

@@ -6,10 +6,10 @@
  * before digests, see `notifyPriority`).
  */
 import type { Worker } from 'bullmq';
-import { openChannelKit, startNotifier } from '../../notify/worker.js';
+import { openChannelKit, startNotifier } from '../notify-worker.js';
 import type { NotifyResult } from '../../notify/notify-job.js';
-import { retentionSeconds } from '../context.js';
-import type { NotifyJobData } from '../queues.js';
+import { retentionSeconds } from '../../config/retention.js';
+import type { NotifyJobData } from '../../notify/job-data.js';
 import type { RoleEnv } from './role-env.js';
 
 export function startNotifierRole(env: RoleEnv): Worker<NotifyJobData, NotifyResult> {

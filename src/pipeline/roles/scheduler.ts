@@ -26,7 +26,7 @@ import { addClusterGauges } from '../../server/cluster-gauges.js';
 import { trimArchive } from '../../store/archive.js';
 import { readAllHealth } from '../../store/health.js';
 import { watchClockJumps } from '../clock-jumps.js';
-import { retentionSeconds } from '../context.js';
+import { retentionSeconds } from '../../config/retention.js';
 import { removePollSchedules, syncPollSchedules } from '../schedule-polls.js';
 import type { RoleEnv } from './role-env.js';
 

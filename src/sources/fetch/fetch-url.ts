@@ -20,8 +20,6 @@ import { HostLimiter } from './host-limiter.js';
 import { toFetchError } from './map-error.js';
 import { readBody } from './read-body.js';
 
-export type HttpSettings = Settings['http'];
-
 export interface FetchOptions {
   readonly settings: Pick<Settings, 'http'>;
   /** A dispatcher from `createGuardedDispatcher`; one is made (and cached per settings object) otherwise. */

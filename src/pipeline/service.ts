@@ -28,22 +28,22 @@ import type { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/types.js';
-import { ConfigError, describeError, ListenError, redactUrl, type Problem } from '../errors.js';
+import { ConfigError, describeError, type Problem } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { AlertEnv } from '../notify/alert-window.js';
 import { makeOnPending } from '../notify/alert-window.js';
 import type { NotifyScheduler } from '../notify/scheduler.js';
-import { makeOnHealth } from './notify-worker.js';
-import { createDashboard, type RequestHandler } from '../server/dashboard.js';
-import { startHttpServer, type RunningServer } from '../server/http.js';
 import { createMetrics, type Metrics } from '../server/metrics.js';
 import { startRedisClock } from '../store/clock.js';
 import { checkRedisSafety, connectRedis, Keys, pingRedis, redisOptionsFromUrl } from '../store/redis.js';
-import { watchRedis, type RedisWatch } from '../store/redis-watch.js';
+import { watchRedis } from '../store/redis-watch.js';
 import { CleanupList } from './cleanup.js';
 import { buildRuntime, type PipelineContext, type Runtime } from './context.js';
+import { makeOnHealth } from './notify-worker.js';
+import { startProbeServer, type ProbeServer } from './probe-server.js';
 import type { IngestFn, LeadTokensFn, MatchFn } from './ports.js';
 import { openQueues, type Queues } from './queues.js';
+import { closeWorkers } from './workers.js';
 import { startFetcherRole } from './roles/fetcher.js';
 import { startNotifierRole } from './roles/notifier.js';
 import { startProcessorRole } from './roles/processor.js';
@@ -113,35 +113,19 @@ async function assemble(opts: ServiceOptions, cleanup: CleanupList): Promise<Ser
   const metrics = createMetrics();
 
   // 2. HTTP first: the port is checked before anything else is touched, and the probes answer
-  // while Redis is still away. Redis-backed parts are bound in once they exist.
-  const live: { redis?: Redis; watch?: RedisWatch; ready?: boolean; dashboard?: RequestHandler } = {};
-  let http: RunningServer | undefined;
+  // while Redis is still away.
+  let http: ProbeServer | undefined;
   if (opts.http ?? true) {
-    http = await listen(opts, settings.server.host, opts.port ?? settings.server.port, {
-      metrics,
-      dashboard: settings.server.adminToken ? (req, res) => (live.dashboard ? live.dashboard(req, res) : res.writeHead(503, { 'content-type': 'text/plain' }).end('starting\n')) : undefined,
-      ready: async () => {
-        const { redis, watch } = live;
-        if (!live.ready || !redis || !watch) return { ok: false, detail: `starting: waiting for Redis at ${redactUrl(settings.redis.url)}` };
-        try {
-          await watch.ask(() => redis.ping());
-          return { ok: true, detail: `ready (${runtime.config.sources.length} sources, ${runtime.config.rules.length} rules)` };
-        } catch (e) {
-          return { ok: false, detail: `Redis unreachable: ${describeError(e)}` };
-        }
-      },
-    });
-    const server = http;
+    const server = await startProbeServer({ config: () => runtime.config, metrics, port: opts.port, env: opts.env ?? process.env });
+    http = server;
     cleanup.add('http server', () => server.close());
-    log.info({ port: http.port }, 'http server listening');
+    log.info({ port: server.port }, 'http server listening');
   }
 
   // 3. Redis, queues and the service clock.
   const client = connectRedis(settings.redis.url, { connectionName: `${settings.redis.prefix}:belwatch` });
-  live.redis = client;
   cleanup.add('redis', () => (client.status === 'ready' ? client.quit().catch(() => client.disconnect()) : client.disconnect()));
   const watch = watchRedis(client, log);
-  live.watch = watch;
   cleanup.add('redis watch', () => watch.close());
   await abortable(pingRedis(client, settings.redis.url), opts.signal);
   for (const w of (await checkRedisSafety(client)).warnings) log.warn(w);
@@ -150,11 +134,10 @@ async function assemble(opts: ServiceOptions, cleanup: CleanupList): Promise<Ser
   const onError = (err: Error, queue: string): void => watch.report(err, queue);
   const queues = openQueues(connection, settings.redis.prefix, settings.delivery, onError);
   cleanup.add('queues', () => queues.close());
-  if (settings.server.adminToken) live.dashboard = createDashboard([queues.poll, queues.process, queues.notify], settings.server.adminToken);
   // Redis's clock, carried on this process's monotonic clock: wall-clock jumps here change nothing.
   const clock = await abortable(startRedisClock(client, log), opts.signal);
   cleanup.add('service clock', () => clock.close());
-  live.ready = true;
+  http?.attach({ redis: client, watch, queues });
   const now = (): number => clock.now();
 
   // 4. The roles.
@@ -250,35 +233,6 @@ function runtimeLoader(opts: ServiceOptions, matchesArticles: boolean): () => Ru
     if (compiled) return buildRuntime(config, compiled);
     return buildRuntime(config, (article) => (compiled ??= deps.compile(config))(article));
   };
-}
-
-async function listen(opts: ServiceOptions, host: string, port: number, rest: Omit<Parameters<typeof startHttpServer>[0], 'host' | 'port'>): Promise<RunningServer> {
-  try {
-    return await startHttpServer({ host, port, ...rest });
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const env = opts.env ?? process.env;
-    const setting = opts.port !== undefined ? '--port' : env['BELWATCH_PORT'] !== undefined ? 'BELWATCH_PORT' : 'server.port in settings.yaml';
-    const why = code === 'EADDRINUSE' ? 'the port is in use by another process' : code === 'EACCES' ? 'not permitted' : describeError(e);
-    throw new ListenError(`cannot listen on ${host}:${port} (${setting}): ${why}`, { cause: e });
-  }
-}
-
-/** Closes every worker; past the grace period running jobs are handed back, then workers are forced closed. */
-async function closeWorkers(workers: readonly Worker[], grace: number, shutdown: AbortController, log: Logger): Promise<void> {
-  const after = (ms: number) => new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), ms).unref());
-  // A worker closed while its connections still start up has their first commands rejected with
-  // nobody listening (a failed start closes workers moments after creating them): let them finish, bounded.
-  await Promise.race([Promise.all(workers.map((wk) => wk.waitUntilReady().catch(() => undefined))), after(2_000)]);
-  const closed = Promise.all(workers.map((wk) => wk.close())).then(() => 'done' as const);
-  // The last part of the grace period (a quarter, at most 1 s) is kept for handing jobs back.
-  const reserve = Math.min(1000, Math.floor(grace / 4));
-  if ((await Promise.race([closed, after(grace - reserve)])) === 'done') return;
-  // Running jobs are moved back to waiting (another process takes them at once) and their work aborted.
-  shutdown.abort();
-  const handedBack = await Promise.race([closed, after(reserve)]);
-  log.warn(handedBack === 'done' ? 'shutdown grace period over: running jobs handed back to their queues' : 'shutdown grace period over: some jobs did not hand back; left to stalled-job recovery');
-  if (handedBack === 'timeout') await Promise.all(workers.map((wk) => wk.close(true)));
 }
 
 /** `work`, or a rejection as soon as `signal` aborts (the start is given up; cleanup follows). */

@@ -11,13 +11,13 @@ import type { IngestFn, MatchFn } from './ports.js';
 import type { ServiceDeps } from './service.js';
 
 /** The config's rules compiled once (a broken query throws a located `ConfigError`), as a match function. */
-export function compileMatcher(config: Config): MatchFn {
+function compileMatcher(config: Config): MatchFn {
   const set = compileConfigRules(config);
   return (article) => matchArticle(set, article);
 }
 
 /** Ingestion as the pipeline sees it; page-change sources list one item (the page) when fetched. */
-export function ingestWith(config: () => Config): IngestFn {
+function ingestWith(config: () => Config): IngestFn {
   return async (source, state, opts = {}) => {
     const r = await ingestSource(source, config().settings, state, {
       ...(opts.signal ? { signal: opts.signal } : {}),

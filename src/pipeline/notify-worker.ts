@@ -48,10 +48,7 @@ export function openChannelKit(config: Config, now?: () => number): ChannelKit {
   };
 }
 
-/** The pipeline workers' options (a running job is handed back at shutdown, see pipeline/hand-back.ts). */
-export type NotifierWorkerOptions = WorkerOptions;
-
-export function startNotifier(env: NotifyEnv, opts: NotifierWorkerOptions): Worker<NotifyJobData, NotifyResult> {
+export function startNotifier(env: NotifyEnv, opts: WorkerOptions): Worker<NotifyJobData, NotifyResult> {
   const worker = new Worker<NotifyJobData, NotifyResult>(
     QUEUE.notify,
     handBackOnShutdown(opts.shutdown, async (job, token) => {

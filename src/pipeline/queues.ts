@@ -34,14 +34,14 @@ export type ProcessJobResult = readonly { readonly status: 'new' | 'duplicate' |
 /** Articles per process job: one job per article would spend most of its time in queue overhead. */
 export const PROCESS_BATCH = 25;
 
-export const POLL_JOB_OPTIONS: DefaultJobOptions = {
+const POLL_JOB_OPTIONS: DefaultJobOptions = {
   attempts: 3,
   backoff: { type: 'exponential', delay: 5_000 },
   removeOnComplete: { age: 86_400, count: 5_000 },
   removeOnFail: { age: 7 * 86_400, count: 5_000 },
 };
 
-export const PROCESS_JOB_OPTIONS: DefaultJobOptions = {
+const PROCESS_JOB_OPTIONS: DefaultJobOptions = {
   attempts: 10,
   backoff: { type: 'exponential', delay: 2_000 },
   removeOnComplete: { age: 3_600, count: 20_000 },

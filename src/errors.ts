@@ -18,6 +18,8 @@ export const ERROR_CODES = {
   BW_PARSE: 'thrown when fetched bytes are not a feed or page belwatch can read (not-a-feed, parse-error, selector-broke)',
   BW_REDIS: 'thrown when Redis cannot be reached or answers in a way belwatch cannot work with',
   BW_CHANNEL: 'thrown when a delivery channel fails; `permanent` says whether retrying can help',
+  BW_LISTEN: 'thrown when the HTTP server cannot listen on its address; the message names the port and the setting that chose it',
+  BW_SHUTDOWN: 'thrown by a service close() when one or more cleanup steps failed; every step was still attempted; `failures` names each',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
@@ -160,6 +162,23 @@ export class ChannelError extends BelwatchError {
     this.retryAfterMs = options.retryAfterMs;
     this.status = options.status;
     this.delivered = options.delivered;
+  }
+}
+
+/** Thrown when the service's HTTP server cannot bind (port in use, not permitted); raised before anything else starts. */
+export class ListenError extends BelwatchError {
+  constructor(message: string, options?: ErrorOptions) {
+    super('BW_LISTEN', message, options);
+  }
+}
+
+/** Thrown by `close()` after every cleanup step ran, when some failed: one line per failed step. */
+export class ShutdownError extends BelwatchError {
+  readonly failures: readonly { readonly step: string; readonly error: unknown }[];
+
+  constructor(failures: readonly { readonly step: string; readonly error: unknown }[]) {
+    super('BW_SHUTDOWN', `shutdown: ${failures.map((f) => `${f.step} failed: ${describeError(f.error)}`).join('; ')}`);
+    this.failures = failures;
   }
 }
 

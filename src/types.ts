@@ -43,3 +43,16 @@ export interface RuleMatch {
   /** The query terms (as written, analysed) that contributed to the match. */
   readonly terms: readonly string[];
 }
+
+/** What a source's last fetch left for the next one: conditional-GET validators and the page's hash. */
+export interface SourceState {
+  readonly etag?: string | undefined;
+  readonly lastModified?: string | undefined;
+  readonly pageHash?: string | undefined;
+}
+
+/** Whether a source is healthy, and if not, why (one reason per line of an admin alert). */
+export interface HealthAssessment {
+  readonly healthy: boolean;
+  readonly reasons: readonly string[];
+}

@@ -17,6 +17,8 @@
  */
 import { request, type Dispatcher } from 'undici';
 import { ChannelError, isBelwatchError } from '../errors.js';
+import { parseRetryAfter } from '../http-protocol.js';
+import { transportErrorKind } from '../sources/fetch/map-error.js';
 
 export const DEFAULT_TIMEOUT_MS = 20_000;
 
@@ -31,15 +33,6 @@ export interface HttpPostOptions {
   readonly label: string;
   /** Clock for Retry-After given as an HTTP date. */
   readonly now?: (() => number) | undefined;
-}
-
-/** Retry-After as milliseconds from now: delta-seconds or an HTTP date; undefined when unreadable. */
-export function parseRetryAfter(value: string | string[] | undefined, nowMs: number): number | undefined {
-  const raw = (Array.isArray(value) ? value[0] : value)?.trim();
-  if (!raw) return undefined;
-  if (/^\d+$/.test(raw)) return Number(raw) * 1000;
-  const at = Date.parse(raw);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - nowMs);
 }
 
 /** Null for 2xx, else the ChannelError the status means. */
@@ -60,11 +53,11 @@ function classifyFailure(e: unknown, label: string, timeoutMs: number): ChannelE
     return new ChannelError(`${label}: ${e.code}${typeof kind === 'string' ? ` ${kind}` : ''}`, { permanent: kind === 'blocked-address' });
   }
   const err = e as { name?: unknown; code?: unknown; cause?: { code?: unknown } };
+  const kind = transportErrorKind(e);
+  // the request's only signal is its deadline: an abort is the timeout
+  if (kind === 'timeout' || err.name === 'AbortError') return new ChannelError(`${label}: no answer within ${timeoutMs} ms`, { permanent: false });
   const code = [err.code, err.cause?.code].find((c): c is string => typeof c === 'string');
-  if (err.name === 'TimeoutError' || err.name === 'AbortError' || (code !== undefined && code.endsWith('_TIMEOUT'))) {
-    return new ChannelError(`${label}: no answer within ${timeoutMs} ms`, { permanent: false });
-  }
-  return new ChannelError(`${label}: connection failed (${code ?? (typeof err.name === 'string' ? err.name : 'unknown error')})`, { permanent: false });
+  return new ChannelError(`${label}: connection failed (${code ?? kind})`, { permanent: false });
 }
 
 /**

@@ -15,8 +15,8 @@ import { InvalidArgumentError } from 'commander';
 import type { Config } from '../config/types.js';
 import { formatDateTime } from '../digest/format.js';
 import { UsageError } from '../errors.js';
-import type { BacktestHit, BacktestResult } from '../pipeline/backtest.js';
-import type { CompiledRuleSet } from '../rules/compile.js';
+import type { BacktestHit, BacktestResult } from '../rules/backtest.js';
+import type { CompiledRuleSet } from '../rules/types.js';
 
 interface ArchiveOptions {
   readonly days: number;
@@ -64,7 +64,7 @@ function positiveInt(v: string): number {
 
 async function runBacktest(config: Config, set: CompiledRuleSet, opts: ArchiveOptions): Promise<void> {
   const zone = displayZone(config, opts.tz);
-  const [{ backtestRules }, { withRedis }] = await Promise.all([import('../pipeline/backtest.js'), import('./redis-session.js')]);
+  const [{ backtestRules }, { withRedis }] = await Promise.all([import('../rules/backtest.js'), import('./redis-session.js')]);
   const since = Date.now() - opts.days * 86_400_000;
   const result = await withRedis(config, (redis, keys) => backtestRules(redis, keys, set, since, opts.limit === undefined ? {} : { limit: opts.limit }));
   if (opts.json) {

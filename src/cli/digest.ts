@@ -63,13 +63,13 @@ async function previewDigest(redis: Redis, keys: Keys, config: Config, sub: Subs
 async function sendDigest(redis: Redis, keys: Keys, config: Config, sub: SubscriptionConfig, stream: Stream, endMs: number, { json, debug }: { json: boolean; debug: boolean }): Promise<void> {
     const [{ createLogger }, { retentionSeconds }, { openQueues }, { makeStreamDigestId }, { DeliveryRetryError, runNotifyJob }, { readDeliveries }, { loadDigest }, { openChannelKit }, { redisOptionsFromUrl }] = await Promise.all([
       import('../log.js'),
-      import('../pipeline/context.js'),
+      import('../config/retention.js'),
       import('../pipeline/queues.js'),
       import('../notify/claim-window.js'),
       import('../notify/notify-job.js'),
       import('../notify/records.js'),
       import('../notify/stored-digest.js'),
-      import('../notify/worker.js'),
+      import('../pipeline/notify-worker.js'),
       import('../store/redis.js'),
     ]);
     const log = createLogger({ level: debug ? 'debug' : 'error', secrets: config.secrets });

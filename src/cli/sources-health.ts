@@ -12,7 +12,8 @@
  * Exit 0 whatever the health (it is a report).
  */
 import type { Command } from 'commander';
-import { assessHealth, type HealthAssessment, type SourceHealth } from '../pipeline/source-health.js';
+import { assessHealth, type SourceHealth } from '../pipeline/source-health.js';
+import type { HealthAssessment } from '../types.js';
 
 function ago(iso: string | null, now: number): string {
   if (!iso) return 'never';

@@ -48,11 +48,11 @@ export function loadConfig(dir: string, options: LoadOptions = {}): Config {
   const srcSettings = readYamlSource(file('settings.yaml'), env, settingsProblems);
   problems.push(...settingsProblems.filter((p) => p.message !== 'file not found'));
 
-  const sources = validate(srcSources, sourcesFileSchema, problems);
-  const rules = validate(srcRules, rulesFileSchema, problems);
-  const subs = validate(srcSubs, subscriptionsFileSchema, problems);
+  const sources = validateFile(srcSources, sourcesFileSchema, problems);
+  const rules = validateFile(srcRules, rulesFileSchema, problems);
+  const subs = validateFile(srcSubs, subscriptionsFileSchema, problems);
   const settingsRaw = applyEnvOverrides(srcSettings?.data, env);
-  const settings = validate(
+  const settings = validateFile(
     srcSettings ? { ...srcSettings, data: settingsRaw } : undefined,
     settingsFileSchema,
     problems,
@@ -112,10 +112,13 @@ export function loadConfig(dir: string, options: LoadOptions = {}): Config {
 }
 
 /**
- * Validates one file's data. `overrides` maps a dotted path to the environment variable that set
- * it; `data` stands in for a file that does not exist (settings.yaml is optional).
+ * Validates one parsed file against its schema, adding each issue to `problems` at its file:line:col
+ * (an unknown key at the key itself); undefined when the file is invalid. `overrides` maps a dotted
+ * path to the environment variable that set it (its problem is blamed on the variable); `data`
+ * stands in for a file that does not exist (settings.yaml is optional). Shared with
+ * `rules/check.ts`'s standalone rules-file loader, so both report alike.
  */
-function validate<S extends z.ZodType>(
+export function validateFile<S extends z.ZodType>(
   src: YamlSource | undefined,
   schema: S,
   problems: Problem[],

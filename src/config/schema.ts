@@ -8,6 +8,7 @@
  * time zone validity) live in `cross-check.ts`, which has the positions to report them.
  */
 import { z } from 'zod';
+import { isHttpUrl } from '../http-protocol.js';
 import { parseDuration } from './duration.js';
 
 const ID = /^[a-z0-9][a-z0-9_-]{0,63}$/;
@@ -40,15 +41,6 @@ const intLike = (min: number, max: number) =>
 /** A language code as `lang` accepts it (en, ru, be, be-Latn). */
 export function isLanguageCode(s: string): boolean {
   return LANG.test(s);
-}
-
-export function isHttpUrl(s: string): boolean {
-  try {
-    const u = new URL(s);
-    return (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname !== '';
-  } catch {
-    return false;
-  }
 }
 
 /**

@@ -7,6 +7,8 @@
  *   new        first time: process it
  *   retry      claimed by this same marker before (a retried job): process again, steps are idempotent
  *   duplicate  done before, or being processed right now by someone else
+ * `unseenIds` reads the same keys without claiming: which of a poll's items are new (the fetcher
+ * queues only those, and fetches full text only for those).
  */
 import type { Redis } from 'ioredis';
 import type { Keys } from '../store/redis.js';
@@ -28,4 +30,11 @@ export const PENDING_CLAIM_TTL_S = 600;
 export async function claimArticle(redis: Redis, keys: Keys, articleId: string, marker: string): Promise<ClaimResult> {
   const r = (await redis.eval(CLAIM, 1, keys.seen(articleId), marker, PENDING_CLAIM_TTL_S)) as string;
   return r === 'new' || r === 'retry' ? r : 'duplicate';
+}
+
+/** The ids among `ids` that Redis has no claim for (neither done nor pending), in one round trip. */
+export async function unseenIds(redis: Redis, keys: Keys, ids: readonly string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const seen = await redis.mget(...ids.map((id) => keys.seen(id)));
+  return new Set(ids.filter((_id, i) => seen[i] === null));
 }

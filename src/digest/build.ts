@@ -10,6 +10,7 @@
  * Rules with no entries get no group. A match for an unknown source or rule uses its id as the name.
  * A URL that is not absolute http(s) becomes null, so no renderer can link it.
  */
+import { parseHttpUrl } from '../http-protocol.js';
 import type { Article, RuleMatch } from '../types.js';
 import type { AlsoReportedBy, Digest, DigestEntry, DigestGroup, DigestKind, DigestWindow, Snippet } from './model.js';
 import { DIGEST_VERSION, makeDigestId } from './model.js';
@@ -45,16 +46,11 @@ export interface DigestInput {
  * takes its links from here, so none can show a trusted host in front of the real one.
  */
 export function toSafeUrl(raw: string | null | undefined): string | null {
-  if (!raw) return null;
-  try {
-    const u = new URL(raw);
-    if (u.protocol !== 'http:' && u.protocol !== 'https:') return null;
-    u.username = '';
-    u.password = '';
-    return u.href;
-  } catch {
-    return null;
-  }
+  const url = raw ? parseHttpUrl(raw) : null;
+  if (!url) return null;
+  url.username = '';
+  url.password = '';
+  return url.href;
 }
 
 function lookup(names: DigestInput['sources'], id: string): string {

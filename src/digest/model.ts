@@ -88,8 +88,3 @@ export function makeDigestId(subscriptionId: string, windowEnd: string, kind: Di
   const stamp = end.toISOString().replace(/\.000Z$/, 'Z').replace(/[:.]/g, '-');
   return kind === 'alert' ? `${subscriptionId}-alert-${stamp}` : `${subscriptionId}-${stamp}`;
 }
-
-/** True for a digest with nothing in it (rendered as "nothing new" when the subscription asks). */
-export function isEmptyDigest(digest: Digest): boolean {
-  return digest.total === 0;
-}

@@ -56,11 +56,6 @@ export function listScheduledInstants(schedule: Schedule, from: Date, to: Date):
   return out;
 }
 
-/** The first scheduled instant strictly after `after`, or null when there is none. */
-export function findNextScheduledInstant(schedule: Schedule, after: Date): Date | null {
-  return compile(schedule).nextRun(after);
-}
-
 /** The latest scheduled instant at or before `now`, or null when there is none. */
 export function findLatestScheduledInstant(schedule: Schedule, now: Date): Date | null {
   const reference = new Date(Math.floor(now.getTime() / 1000) * 1000 + 1000);

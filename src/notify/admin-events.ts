@@ -17,7 +17,7 @@
 import type { Redis } from 'ioredis';
 import type { Config } from '../config/types.js';
 import type { DigestItem } from '../digest/build.js';
-import type { HealthAssessment } from '../pipeline/source-health.js';
+import type { HealthAssessment } from '../types.js';
 import { scrubberFor } from '../scrub.js';
 import type { Keys } from '../store/redis.js';
 import { NotifyKeys } from './keys.js';

@@ -13,8 +13,8 @@
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { SubscriptionConfig } from '../config/types.js';
-import type { PipelineContext, Runtime } from '../pipeline/context.js';
-import type { NotifyJobData } from '../pipeline/queues.js';
+import type { Config } from '../config/types.js';
+import type { NotifyJobData } from './job-data.js';
 import { pendingMember } from '../store/pending.js';
 import type { Keys } from '../store/redis.js';
 import type { Article } from '../types.js';
@@ -50,9 +50,9 @@ interface Lookup {
 }
 
 /** Per loaded config: this hook runs for every hand-off, so no scan over thousands of rules. */
-const lookups = new WeakMap<Runtime['config'], Lookup>();
+const lookups = new WeakMap<Config, Lookup>();
 
-function lookupFor(config: Runtime['config']): Lookup {
+function lookupFor(config: Config): Lookup {
   let l = lookups.get(config);
   if (!l) {
     l = {
@@ -64,9 +64,12 @@ function lookupFor(config: Runtime['config']): Lookup {
   return l;
 }
 
-export function makeOnPending(env: AlertEnv, runtime: () => Runtime): NonNullable<PipelineContext['onPending']> {
-  return async (subscriptionIds: readonly string[], ruleId: string, article: Article) => {
-    const lookup = lookupFor(runtime().config);
+/** Called by the processor after matches were handed to subscriptions (instant delivery hooks in here). */
+export type OnPending = (subscriptionIds: readonly string[], ruleId: string, article: Article) => Promise<void>;
+
+export function makeOnPending(env: AlertEnv, config: () => Config): OnPending {
+  return async (subscriptionIds, ruleId, article) => {
+    const lookup = lookupFor(config());
     const high = lookup.highRules.has(ruleId);
     for (const id of subscriptionIds) {
       const sub = lookup.subscriptions.get(id);

@@ -14,8 +14,8 @@
  * crash at any point re-enters its own claim and skips what was sent.
  */
 import type { Config } from '../config/types.js';
-import { retentionSeconds } from '../pipeline/context.js';
-import type { NotifyJobData } from '../pipeline/queues.js';
+import { retentionSeconds } from '../config/retention.js';
+import type { NotifyJobData } from './job-data.js';
 import { scrubberFor } from '../scrub.js';
 import { raiseAdminEvent } from './admin-events.js';
 import { scheduleAlert, type AlertEnv } from './alert-window.js';

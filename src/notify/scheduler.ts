@@ -3,7 +3,9 @@
  *
  * Per digest subscription a node-cron task fires at the scheduled times (in the subscription's
  * zone); besides, every subscription is checked at start and every minute, which catches downtime
- * and missed ticks. A check computes the due window — [last claimed end, latest scheduled instant
+ * and missed ticks. node-cron (the design card's choice) only triggers a check: it cannot say when
+ * a schedule last or next ran across a DST change, so the due window is computed with croner
+ * (`digest/schedule.ts`), whose previous/next runs are exact in the subscription's zone. A check computes the due window — [last claimed end, latest scheduled instant
  * <= now), the first one starting at the subscription's creation — and adds a job whose id is the
  * window's digest id, so several schedulers (instances) add it once, and downtime over several
  * scheduled times yields one window for the whole gap.
@@ -22,7 +24,7 @@ import type { Config, SubscriptionConfig } from '../config/types.js';
 import { computeDueWindow } from '../digest/schedule.js';
 import { describeError } from '../errors.js';
 import type { Logger } from '../log.js';
-import { notifyPriority, type NotifyJobData } from '../pipeline/queues.js';
+import { notifyPriority, type NotifyJobData } from './job-data.js';
 import type { Keys } from '../store/redis.js';
 import { scheduleAlert } from './alert-window.js';
 import { ensureSubscriptionCreated, makeStreamDigestId, pendingKeyFor, readWindowEnd } from './claim-window.js';

@@ -1,35 +1,28 @@
 /**
  * The real stage functions behind the pipeline's ports: ingestion (`src/sources`), the compiled
- * rules (`src/rules`) and text analysis for near-duplicate signatures.
+ * rules (`src/rules`) and the near-duplicate signature's input (`src/dedupe`).
  */
 import type { Config } from '../config/types.js';
-import { analyzeText } from '../rules/analyze.js';
-import { checkRules } from '../rules/check.js';
-import { compileRules } from '../rules/compile.js';
+import { leadTokens } from '../dedupe/lead-tokens.js';
+import { checkRules, compileConfigRules } from '../rules/check.js';
 import { matchArticle } from '../rules/match.js';
 import { ingestSource } from '../sources/ingest.js';
-import type { Article } from '../types.js';
-import type { IngestFn, LeadTokensFn, MatchFn } from './ports.js';
+import type { IngestFn, MatchFn } from './ports.js';
 import type { ServiceDeps } from './service.js';
 
-/** Tokens of the body's lead that take part in a story's signature (see tests/dedupe). */
-export const LEAD_TOKENS = 40;
-
-export const leadTokens: LeadTokensFn = (article: Article) => {
-  const title = analyzeText(article.title).terms;
-  const body = analyzeText(article.content || article.summary).terms.slice(0, LEAD_TOKENS);
-  return [...title, ...body];
-};
-
-export function compileMatcher(config: Config): MatchFn {
-  const set = compileRules(config.rules, config.aliases);
+/** The config's rules compiled once (a broken query throws a located `ConfigError`), as a match function. */
+function compileMatcher(config: Config): MatchFn {
+  const set = compileConfigRules(config);
   return (article) => matchArticle(set, article);
 }
 
 /** Ingestion as the pipeline sees it; page-change sources list one item (the page) when fetched. */
-export function ingestWith(config: () => Config): IngestFn {
-  return async (source, state, signal) => {
-    const r = await ingestSource(source, config().settings, state, signal ? { signal } : {});
+function ingestWith(config: () => Config): IngestFn {
+  return async (source, state, opts = {}) => {
+    const r = await ingestSource(source, config().settings, state, {
+      ...(opts.signal ? { signal: opts.signal } : {}),
+      ...(opts.unseen ? { wantFullText: opts.unseen } : {}),
+    });
     const error = r.error;
     return {
       kind: r.status,
@@ -46,5 +39,5 @@ export function ingestWith(config: () => Config): IngestFn {
 }
 
 export function serviceDeps(): ServiceDeps {
-  return { compile: compileMatcher, ingest: ingestWith, leadTokens, configChecks: [checkRules] };
+  return { compile: compileMatcher, checkRules, ingest: ingestWith, leadTokens };
 }

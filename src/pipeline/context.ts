@@ -6,7 +6,7 @@ import type { Redis } from 'ioredis';
 import type { Config, SourceConfig } from '../config/types.js';
 import type { Logger } from '../log.js';
 import type { Keys } from '../store/redis.js';
-import type { Article } from '../types.js';
+import type { OnPending } from '../notify/alert-window.js';
 import type { IngestFn, LeadTokensFn, MatchFn } from './ports.js';
 import type { SourceHealth } from './source-health.js';
 
@@ -26,7 +26,7 @@ export interface PipelineContext {
   readonly leadTokens: LeadTokensFn;
   readonly now: () => number;
   /** Called after matches were handed to subscriptions (instant delivery hooks in here). */
-  readonly onPending?: (subscriptionIds: readonly string[], ruleId: string, article: Article) => Promise<void>;
+  readonly onPending?: OnPending;
   /** Called after each poll with the source's new health (source-health alerts hook in here; must not throw). */
   readonly onHealth?: (source: SourceConfig, health: SourceHealth) => Promise<void>;
 }
@@ -39,8 +39,4 @@ export function buildRuntime(config: Config, match: MatchFn): Runtime {
     for (const id of ids) byRule.get(id)?.push(sub.id);
   }
   return { config, match, subscriptionsByRule: byRule };
-}
-
-export function retentionSeconds(config: Config): number {
-  return config.settings.retention.days * 86_400;
 }

@@ -1,6 +1,6 @@
 /**
- * The fetch job, once per source and poll: gate -> ingest -> 304 stops -> hand articles on ->
- * record health and fetch state.
+ * The fetch job, once per source and poll: gate -> ingest (full text for unseen articles only)
+ * -> 304 stops -> hand articles on -> record health and fetch state.
  *
  * A failing source never throws out of here: the failure is classified by ingestion, recorded in
  * source health (with backoff via `nextAllowedAt`) and reported in the summary, and the next
@@ -12,6 +12,7 @@
  * (`belwatch poll --once`, manual polls).
  */
 import type { SourceConfig } from '../config/types.js';
+import { unseenIds } from '../dedupe/seen-store.js';
 import { readHealth, readSourceState, swapLastItems, writeHealth, writeSourceState } from '../store/health.js';
 import { scrubberFor } from '../scrub.js';
 import type { Article } from '../types.js';
@@ -75,7 +76,8 @@ export async function pollSource(ctx: PipelineContext, source: SourceConfig, sin
   }
 
   const state = await readSourceState(redis, keys, source.id);
-  const result = await ctx.ingest(source, state, opts.signal);
+  // Full text only for articles not seen before (as miniflux does): known ones are not fetched again.
+  const result = await ctx.ingest(source, state, { signal: opts.signal, unseen: (articles) => unseenIds(redis, keys, articles.map((a) => a.id)) });
   opts.signal?.throwIfAborted();
   // The error text goes to the health record, the log, admin alerts and `poll --json`: scrubbed once here.
   const errorMessage = result.errorMessage === undefined ? undefined : scrubberFor(ctx.runtime().config).scrubError(result.errorMessage);

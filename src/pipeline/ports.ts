@@ -4,8 +4,7 @@
  * only see these shapes, so each processor reads as the story of its job.
  */
 import type { SourceConfig } from '../config/types.js';
-import type { SourceState } from '../store/health.js';
-import type { Article, RuleMatch } from '../types.js';
+import type { Article, RuleMatch, SourceState } from '../types.js';
 
 export interface IngestOutcome {
   readonly kind: 'ok' | 'not-modified' | 'error';
@@ -22,8 +21,14 @@ export interface IngestOutcome {
   readonly freshForMs?: number | undefined;
 }
 
-/** `signal` aborts the fetch (service shutdown); the outcome is then meaningless and must not be recorded. */
-export type IngestFn = (source: SourceConfig, state: SourceState, signal?: AbortSignal) => Promise<IngestOutcome>;
+export interface IngestCallOptions {
+  /** Aborts the fetch (service shutdown); the outcome is then meaningless and must not be recorded. */
+  readonly signal?: AbortSignal | undefined;
+  /** The ids among a poll's articles not seen before: only those get a full-text fetch (`fullText` sources). */
+  readonly unseen?: ((articles: readonly Article[]) => Promise<ReadonlySet<string>>) | undefined;
+}
+
+export type IngestFn = (source: SourceConfig, state: SourceState, opts?: IngestCallOptions) => Promise<IngestOutcome>;
 export type MatchFn = (article: Article) => readonly RuleMatch[];
 /** The analysed tokens of an article's lead (title and first words), for near-duplicate signatures. */
 export type LeadTokensFn = (article: Article) => readonly string[];

@@ -15,7 +15,8 @@ import { minhashSignature } from '../dedupe/minhash.js';
 import { claimArticle } from '../dedupe/seen-store.js';
 import { commitArticle } from './hand-off.js';
 import type { Article } from '../types.js';
-import { retentionSeconds, type PipelineContext } from './context.js';
+import { retentionSeconds } from '../config/retention.js';
+import type { PipelineContext } from './context.js';
 
 export type ArticleStatus = 'new' | 'duplicate' | 'clustered';
 

@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { Queue, type ConnectionOptions, type DefaultJobOptions } from 'bullmq';
 import { keyPrefix } from '../store/redis.js';
+import type { NotifyJobData } from '../notify/job-data.js';
 import type { Article } from '../types.js';
 
 export const QUEUE = { poll: 'poll', process: 'process', notify: 'notify' } as const;
@@ -16,44 +17,31 @@ export interface PollJobData {
   readonly force?: boolean;
 }
 
+/** What a poll job returns (its `returnvalue`, and what the fetcher's metrics read). */
+export type PollJobResult =
+  | { readonly skipped: 'not configured' }
+  | { readonly sourceId: string; readonly outcome: 'ok' | 'not-modified' | 'error' | 'skipped'; readonly errorClass?: string | undefined; readonly items: number; readonly new: number };
+
 /** A batch of one poll's new articles (at most `PROCESS_BATCH`), processed one by one. */
 export interface ProcessJobData {
   readonly sourceId: string;
   readonly articles: readonly Article[];
 }
 
-/**
- * One window of one subscription's stream to claim and deliver; the job id is the digest id, so
- * every scheduler and instance that finds the window due adds the same job once.
- */
-export interface NotifyJobData {
-  readonly subscriptionId: string;
-  readonly stream: 'digest' | 'alert' | 'admin';
-  /** Window end, ms. */
-  readonly endMs: number;
-}
-
-/**
- * BullMQ priority of a notify job: scheduled digests queue behind instant alerts and admin
- * notices (jobs without a priority are taken first), so a large digest being rendered and sent
- * never holds back an alert that is due (reliability scenario 10: alerts waited up to 14 s behind
- * digests of hundreds of stories).
- */
-export function notifyPriority(stream: NotifyJobData['stream']): { priority?: number } {
-  return stream === 'digest' ? { priority: 10 } : {};
-}
+/** What a process job returns: one entry per article of its batch, in order. */
+export type ProcessJobResult = readonly { readonly status: 'new' | 'duplicate' | 'clustered'; readonly matched: readonly string[]; readonly handedOff: readonly string[] }[];
 
 /** Articles per process job: one job per article would spend most of its time in queue overhead. */
 export const PROCESS_BATCH = 25;
 
-export const POLL_JOB_OPTIONS: DefaultJobOptions = {
+const POLL_JOB_OPTIONS: DefaultJobOptions = {
   attempts: 3,
   backoff: { type: 'exponential', delay: 5_000 },
   removeOnComplete: { age: 86_400, count: 5_000 },
   removeOnFail: { age: 7 * 86_400, count: 5_000 },
 };
 
-export const PROCESS_JOB_OPTIONS: DefaultJobOptions = {
+const PROCESS_JOB_OPTIONS: DefaultJobOptions = {
   attempts: 10,
   backoff: { type: 'exponential', delay: 2_000 },
   removeOnComplete: { age: 3_600, count: 20_000 },

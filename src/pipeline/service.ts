@@ -1,19 +1,27 @@
 /**
- * The running service: one process with any set of roles.
+ * The running service: one process with any set of roles (`roles/`: scheduler, fetcher,
+ * processor, notifier), composed here in this order:
  *
- *   scheduler  keeps one BullMQ job scheduler per source (polls happen once however many run),
- *              trims the archive index hourly, and serves /healthz, /readyz and /metrics
- *   fetcher    runs poll jobs: fetch, parse, normalise, queue new articles
- *   processor  runs process jobs: dedupe, cluster, match, archive, hand off
- *   notifier   runs notify jobs: claim a window, build the digest, deliver it to every channel
- *              (the scheduler role also runs the digest schedules: node-cron per subscription
- *              plus a check at start and every minute, see src/notify/scheduler.ts)
+ *   1. load the config once (a broken one refuses to start) and compile the rules — in processors
+ *      only; other roles check the queries without keeping them and compile only if ever asked
+ *      to match. One compile per load, and none where nothing matches.
+ *   2. bind the HTTP port (`/healthz`, `/readyz`, `/metrics`; every process serves its own), so a
+ *      busy port is one `ListenError` before anything else happened, and `/readyz` answers 503
+ *      while Redis is still away
+ *   3. connect Redis (waiting and retrying until it answers; the log says so), warn if it is
+ *      unsafe for BullMQ, open the queues and Redis's clock
+ *   4. start the roles' workers, then the scheduler role (schedules last: nothing is scheduled
+ *      before the workers that run it exist)
  *
- * Start: load config (a broken config refuses to start), connect Redis and warn if it is unsafe
- * for BullMQ, then start the roles. `reload()` loads the config again: a broken one is refused
- * and the running one kept. `close()` stops in order — timers and schedules, workers (running
- * jobs get `shutdownGrace` to finish, then are handed back to their queues), queues, HTTP, Redis —
- * and can be called any number of times.
+ * Everything acquired adds its release step to one `CleanupList` as it is acquired: a start that
+ * fails (or is aborted through `signal`) releases what it had and rethrows; `close()` runs every
+ * step — schedules and timers, workers (running jobs get `shutdownGrace` to finish, then are
+ * handed back to their queues), channels, queues, Redis, HTTP — even when one fails, then throws
+ * one `ShutdownError` naming the failed steps. It can be called any number of times.
+ *
+ * `reload()` loads and compiles the new config, makes the scheduler's poll schedules match it, and
+ * only then swaps it in: a broken config, or a schedule sync Redis refuses, leaves the running
+ * runtime in force (the schedules are put back to it) and says so. Reloads run one at a time.
  */
 import { setMaxListeners } from 'node:events';
 import type { Worker } from 'bullmq';
@@ -22,51 +30,58 @@ import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/types.js';
 import { ConfigError, describeError, type Problem } from '../errors.js';
 import type { Logger } from '../log.js';
-import { scrubberFor } from '../scrub.js';
-import { createDashboard } from '../server/dashboard.js';
+import type { AlertEnv } from '../notify/alert-window.js';
+import { makeOnPending } from '../notify/alert-window.js';
+import type { NotifyScheduler } from '../notify/scheduler.js';
 import { createMetrics, type Metrics } from '../server/metrics.js';
-import { startHttpServer, type RunningServer } from '../server/http.js';
-import { trimArchive } from '../store/archive.js';
-import { readAllHealth } from '../store/health.js';
 import { startRedisClock } from '../store/clock.js';
-import { watchClockJumps, type ClockJumpWatch } from './clock-jumps.js';
 import { checkRedisSafety, connectRedis, Keys, pingRedis, redisOptionsFromUrl } from '../store/redis.js';
 import { watchRedis } from '../store/redis-watch.js';
-import { assessHealth, type SourceHealth } from './source-health.js';
-import { buildRuntime, retentionSeconds, type PipelineContext, type Runtime } from './context.js';
+import { CleanupList } from './cleanup.js';
+import { buildRuntime, type PipelineContext, type Runtime } from './context.js';
+import { makeOnHealth } from './notify-worker.js';
+import { startProbeServer, type ProbeServer } from './probe-server.js';
 import type { IngestFn, LeadTokensFn, MatchFn } from './ports.js';
-import { makeOnPending, type AlertEnv } from '../notify/alert-window.js';
-import { startNotifyScheduler, type NotifyScheduler } from '../notify/scheduler.js';
-import { makeOnHealth, openChannelKit, startNotifier, type ChannelKit } from '../notify/worker.js';
 import { openQueues, type Queues } from './queues.js';
-import { removePollSchedules, syncPollSchedules } from './schedule-polls.js';
-import { startFetcher, startProcessor } from './workers.js';
+import { closeWorkers } from './workers.js';
+import { startFetcherRole } from './roles/fetcher.js';
+import { startNotifierRole } from './roles/notifier.js';
+import { startProcessorRole } from './roles/processor.js';
+import type { RoleEnv } from './roles/role-env.js';
+import { startSchedulerRole, type SchedulerRole } from './roles/scheduler.js';
 
 export const ROLES = ['scheduler', 'fetcher', 'processor', 'notifier'] as const;
 export type Role = (typeof ROLES)[number];
 
 export interface ServiceDeps {
-  /** Compiles the config's rules; throws ConfigError/RuleError for a broken rule. */
+  /** Compiles the config's rules; throws a located `ConfigError` for a broken rule. */
   readonly compile: (config: Config) => MatchFn;
+  /** Checks the config's rules without keeping them compiled (roles that do not match). */
+  readonly checkRules: (config: Config) => readonly Problem[];
   readonly ingest: (config: () => Config) => IngestFn;
   readonly leadTokens: LeadTokensFn;
-  readonly configChecks?: readonly ((config: Config) => readonly Problem[])[];
 }
 
 export interface ServiceOptions {
   readonly configDir: string;
   readonly roles: readonly Role[];
-  readonly log: Logger;
+  /** The logger, or how to make it from the loaded config (level, secrets to redact). */
+  readonly log: Logger | ((config: Config) => Logger);
   readonly deps: ServiceDeps;
   readonly env?: NodeJS.ProcessEnv;
-  /** Serve HTTP (default: when the scheduler role runs). */
+  /** Serve HTTP (default true: every process serves its own /healthz, /readyz and /metrics). */
   readonly http?: boolean;
+  /** The HTTP port, over `server.port` and `BELWATCH_PORT` (`belwatch run --port`). */
+  readonly port?: number;
+  /** Aborts a start still under way (a signal while Redis is unreachable): it cleans up and rejects. */
+  readonly signal?: AbortSignal;
 }
 
 export interface Service {
   readonly config: () => Config;
   /** The config and compiled matcher in force (swapped whole on reload). */
   readonly runtime: () => Runtime;
+  readonly log: Logger;
   readonly redis: Redis;
   readonly keys: Keys;
   readonly queues: Queues;
@@ -79,240 +94,156 @@ export interface Service {
 }
 
 export async function startService(opts: ServiceOptions): Promise<Service> {
-  const { log, deps } = opts;
-  // Only processors match articles: other roles compile the rules (hundreds of MB and seconds of
-  // CPU for 10,000 of them) only if something asks them to match.
-  const matchesArticles = opts.roles.includes('processor');
-  const load = (): Runtime => {
-    const config = loadConfig(opts.configDir, { ...(opts.env ? { env: opts.env } : {}), checks: deps.configChecks ?? [] });
-    if (matchesArticles) return buildRuntime(config, deps.compile(config));
-    let compiled: MatchFn | undefined;
-    return buildRuntime(config, (article) => (compiled ??= deps.compile(config))(article));
-  };
+  const cleanup = new CleanupList();
+  try {
+    return await assemble(opts, cleanup);
+  } catch (e) {
+    await cleanup.run().catch(() => undefined); // the start's own error is the one to report
+    throw e;
+  }
+}
+
+async function assemble(opts: ServiceOptions, cleanup: CleanupList): Promise<Service> {
+  const { deps } = opts;
+  const roles = new Set(opts.roles);
+  const load = runtimeLoader(opts, roles.has('processor'));
   let runtime = load();
   const settings = runtime.config.settings;
-  const redis = connectRedis(settings.redis.url);
-  const watch = watchRedis(redis, log);
-  await pingRedis(redis, settings.redis.url);
-  const safety = await checkRedisSafety(redis);
-  for (const w of safety.warnings) log.warn(w);
+  const log = typeof opts.log === 'function' ? opts.log(runtime.config) : opts.log;
+  const metrics = createMetrics();
 
+  // 2. HTTP first: the port is checked before anything else is touched, and the probes answer
+  // while Redis is still away.
+  let http: ProbeServer | undefined;
+  if (opts.http ?? true) {
+    const server = await startProbeServer({ config: () => runtime.config, metrics, port: opts.port, env: opts.env ?? process.env });
+    http = server;
+    cleanup.add('http server', () => server.close());
+    log.info({ port: server.port }, 'http server listening');
+  }
+
+  // 3. Redis, queues and the service clock.
+  const client = connectRedis(settings.redis.url, { connectionName: `${settings.redis.prefix}:belwatch` });
+  cleanup.add('redis', () => (client.status === 'ready' ? client.quit().catch(() => client.disconnect()) : client.disconnect()));
+  const watch = watchRedis(client, log);
+  cleanup.add('redis watch', () => watch.close());
+  await abortable(pingRedis(client, settings.redis.url), opts.signal);
+  for (const w of (await checkRedisSafety(client)).warnings) log.warn(w);
   const keys = new Keys(settings.redis.prefix);
   const connection = redisOptionsFromUrl(settings.redis.url);
   const onError = (err: Error, queue: string): void => watch.report(err, queue);
   const queues = openQueues(connection, settings.redis.prefix, settings.delivery, onError);
-  const metrics = createMetrics();
+  cleanup.add('queues', () => queues.close());
   // Redis's clock, carried on this process's monotonic clock: wall-clock jumps here change nothing.
-  const clock = await startRedisClock(redis, log);
+  const clock = await abortable(startRedisClock(client, log), opts.signal);
+  cleanup.add('service clock', () => clock.close());
+  http?.attach({ redis: client, watch, queues });
   const now = (): number => clock.now();
-  const alertEnv: AlertEnv = { redis, keys, queue: queues.notify, now };
+
+  // 4. The roles.
+  const alerts: AlertEnv = { redis: client, keys, queue: queues.notify, now };
   const ctx: PipelineContext = {
-    redis,
+    redis: client,
     keys,
     log,
     runtime: () => runtime,
     ingest: deps.ingest(() => runtime.config),
     leadTokens: deps.leadTokens,
     now,
-    onPending: makeOnPending(alertEnv, () => runtime),
-    onHealth: makeOnHealth({ ...alertEnv, log, config: () => runtime.config }),
+    onPending: makeOnPending(alerts, () => runtime.config),
+    onHealth: makeOnHealth({ ...alerts, log, config: () => runtime.config }),
   };
-
   const workers: Worker[] = [];
-  const timers: NodeJS.Timeout[] = [];
-  const w = settings.workers;
   /** Aborted when the shutdown grace period is over: running jobs are handed back to their queues. */
   const shutdown = new AbortController();
   setMaxListeners(0, shutdown.signal); // one listener per running job
-  const workerOpts = { connection, prefix: settings.redis.prefix, lockDuration: w.lockDuration, stalledInterval: w.stalledInterval, shutdown: shutdown.signal, onError };
-  const roles = new Set(opts.roles);
-  let notifyScheduler: NotifyScheduler | undefined;
-  let channels: ChannelKit | undefined;
-  let jumpWatch: ClockJumpWatch | undefined;
-
-  const syncSchedules = async (config: Config): Promise<void> => {
-    const health = await readAllHealth(redis, keys, config.sources.map((s) => s.id));
-    const overrides = new Map(health.filter((h) => h.intervalMs !== null).map((h) => [h.sourceId, h.intervalMs ?? 0]));
-    const r = await syncPollSchedules(queues.poll, config, overrides);
-    // A job scheduler's first run waits for its first slot (up to a whole interval): a source
-    // never polled gets one poll now, with a deterministic id so several schedulers add it once.
-    const neverPolled = health.filter((h) => h.polls === 0).map((h) => h.sourceId);
-    const enabled = new Set(config.sources.filter((s) => s.enabled).map((s) => s.id));
-    await queues.poll.addBulk(neverPolled.filter((id) => enabled.has(id)).map((sourceId) => ({ name: 'poll', data: { sourceId }, opts: { jobId: `first-poll-${sourceId}` } })));
-    log.info(r, 'poll schedules synchronised');
+  // The parse worker pool (if any) belongs here, added before the workers so it closes after them.
+  cleanup.add('workers', () => closeWorkers(workers, settings.workers.shutdownGrace, shutdown, log), { timeoutMs: null });
+  const w = settings.workers;
+  const env: RoleEnv = {
+    ctx,
+    queues,
+    metrics,
+    watch,
+    alerts,
+    workerOptions: { connection, prefix: settings.redis.prefix, lockDuration: w.lockDuration, stalledInterval: w.stalledInterval, shutdown: shutdown.signal, onError },
+    cleanup,
   };
+  if (roles.has('notifier')) workers.push(startNotifierRole(env));
+  if (roles.has('fetcher')) workers.push(startFetcherRole(env));
+  if (roles.has('processor')) workers.push(startProcessorRole(env));
+  const scheduler: SchedulerRole | undefined = roles.has('scheduler') ? await startSchedulerRole(env) : undefined;
 
-  if (roles.has('scheduler')) {
-    await syncSchedules(runtime.config);
-    const trim = (): void => {
-      trimArchive(redis, keys, retentionSeconds(runtime.config), now()).catch((e: unknown) => log.warn(`archive trim failed: ${describeError(e)}`));
-    };
-    trim();
-    const t = setInterval(trim, 3_600_000);
-    // Schedules live in Redis: re-assert them now and then, and as soon as Redis is back after an
-    // outage, so a Redis that lost data (restarted without persistence, or SIGKILLed and short of
-    // its last second of AOF) gets its polls back without a restart of belwatch. One sync at a
-    // time: while Redis is away a sync waits, and the next ones would only pile up behind it.
-    let syncing = false;
-    const resyncNow = (): void => {
-      if (syncing) return;
-      syncing = true;
-      syncSchedules(runtime.config)
-        .catch((e: unknown) => log.warn(`schedule sync failed: ${describeError(e)}`))
-        .finally(() => (syncing = false));
-    };
-    watch.onRecovered(resyncNow);
-    const resync = setInterval(resyncNow, 60_000);
-    for (const timer of [t, resync]) {
-      timer.unref();
-      timers.push(timer);
+  let reloading: Promise<unknown> = Promise.resolve();
+  const reloadOnce = async (): Promise<{ ok: true } | { ok: false; problems: readonly string[] }> => {
+    const running = runtime;
+    let next: Runtime;
+    try {
+      next = load();
+      if (scheduler) await scheduler.syncSchedules(next.config);
+    } catch (e) {
+      const problems = problemLines(e);
+      log.error({ problems }, 'configuration reload refused; the running configuration stays');
+      // A sync that failed half-way may have left some of the new schedules: put the running ones back.
+      if (scheduler) await scheduler.syncSchedules(running.config).catch((err: unknown) => log.warn(`schedule sync failed: ${describeError(err)}`));
+      return { ok: false, problems };
     }
-    jumpWatch = watchClockJumps({
-      redis,
-      lockKey: keys.clockJump(),
-      queues: [queues.poll, queues.process, queues.notify],
-      log,
-      now,
-      resetSchedules: async () => {
-        await removePollSchedules(queues.poll);
-        await syncSchedules(runtime.config);
-        notifyScheduler?.reschedule(runtime.config); // node-cron's next tick was timed on the old clock
-      },
-    });
-  }
-  if (roles.has('scheduler')) {
-    const scheduler = startNotifyScheduler({ redis, keys, log, queue: queues.notify, config: () => runtime.config, now });
-    watch.onRecovered(() => void scheduler.checkNow());
-    notifyScheduler = scheduler;
-  }
-  if (roles.has('notifier')) {
-    channels = openChannelKit(runtime.config, now);
-    workers.push(
-      startNotifier(
-        { redis, keys, log, channelDeps: channels.deps, ttlSeconds: retentionSeconds(runtime.config), now, config: () => runtime.config, alerts: alertEnv },
-        // deliveries mostly wait on SMTP, Slack and webhook servers: a few at once, so one slow
-        // server does not hold the rest (alerts are taken before digests, see notifyPriority)
-        { ...workerOpts, concurrency: 4 },
-      ),
-    );
-  }
-  if (roles.has('fetcher')) {
-    const worker = startFetcher(ctx, queues, { ...workerOpts, concurrency: w.pollConcurrency });
-    worker.on('completed', (job, result: { sourceId?: string; outcome?: string; errorClass?: string }) => {
-      if (result.outcome && result.sourceId) {
-        metrics.observePoll({ sourceId: result.sourceId, outcome: result.outcome, errorClass: result.errorClass }, ((job.finishedOn ?? 0) - (job.processedOn ?? 0)) / 1000);
-      }
-    });
-    workers.push(worker);
-  }
-  if (roles.has('processor')) {
-    const worker = startProcessor(ctx, { ...workerOpts, concurrency: w.processConcurrency });
-    worker.on('completed', (job, results: { status: 'new' | 'duplicate' | 'clustered'; matched: string[]; handedOff: string[] }[]) => {
-      const seconds = ((job.finishedOn ?? 0) - (job.processedOn ?? 0)) / 1000 / Math.max(1, results.length);
-      for (const r of results) metrics.observeArticle(r, seconds);
-    });
-    workers.push(worker);
-  }
-
-  // The Redis-backed gauges are left out of a scrape while Redis is away (a command would wait for
-  // the reconnect and hold the scrape); the process's own metrics are still served.
-  const fromRedis = <T>(read: () => Promise<T>): Promise<T | undefined> => watch.ask(read).catch(() => undefined);
-  metrics.addCollector('belwatch_queue_jobs', 'Jobs per queue and state', ['queue', 'state'], async (set) => {
-    for (const q of [queues.poll, queues.process, queues.notify]) {
-      const counts = await fromRedis(() => q.getJobCounts('waiting', 'active', 'delayed', 'failed', 'prioritized'));
-      for (const [state, n] of Object.entries(counts ?? {})) set({ queue: q.name, state }, n);
-    }
-  });
-  // The three health gauges are collected together on each scrape: share one read of the records.
-  let healthRead: Promise<SourceHealth[]> | undefined;
-  const readHealthOnce = (): Promise<SourceHealth[]> =>
-    (healthRead ??= fromRedis(() => readAllHealth(redis, keys, runtime.config.sources.map((s) => s.id)))
-      .then((rows) => rows ?? [])
-      .finally(() => {
-        healthRead = undefined;
-      }));
-  metrics.addCollector('belwatch_source_healthy', 'Whether each source is healthy (1) or not (0)', ['source'], async (set) => {
-    for (const h of await readHealthOnce()) set({ source: h.sourceId }, assessHealth(h, now()).healthy ? 1 : 0);
-  });
-  metrics.addCollector('belwatch_source_consecutive_failures', 'Consecutive failed polls per source', ['source'], async (set) => {
-    for (const h of await readHealthOnce()) set({ source: h.sourceId }, h.consecutiveFailures);
-  });
-  metrics.addCollector('belwatch_source_not_modified_ratio', 'Share of polls answered 304 Not Modified, per source', ['source'], async (set) => {
-    for (const h of await readHealthOnce()) if (h.polls > 0) set({ source: h.sourceId }, h.notModified / h.polls);
-  });
-
-  let http: RunningServer | undefined;
-  if (opts.http ?? roles.has('scheduler')) {
-    http = await startHttpServer({
-      host: settings.server.host,
-      port: settings.server.port,
-      metrics,
-      dashboard: settings.server.adminToken ? createDashboard([queues.poll, queues.process, queues.notify], settings.server.adminToken) : undefined,
-      metricsToken: settings.server.metricsToken,
-      ready: async () => {
-        try {
-          await watch.ask(() => redis.ping());
-          return { ok: true, detail: `ready (${runtime.config.sources.length} sources, ${runtime.config.rules.length} rules)` };
-        } catch (e) {
-          return { ok: false, detail: `Redis unreachable: ${scrubberFor(runtime.config).scrubError(describeError(e))}` };
-        }
-      },
-    });
-    log.info({ port: http.port }, 'http server listening');
-  }
-
-  let closing: Promise<void> | undefined;
-  const close = (): Promise<void> => {
-    closing ??= (async () => {
-      await notifyScheduler?.close();
-      for (const t of timers) clearInterval(t);
-      clock.close();
-      jumpWatch?.close();
-      const after = (ms: number) => new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), ms).unref());
-      const closed = Promise.all(workers.map((wk) => wk.close())).then(() => 'done' as const);
-      // The last part of the grace period (a quarter, at most 1 s) is kept for handing jobs back.
-      const reserve = Math.min(1000, Math.floor(w.shutdownGrace / 4));
-      if ((await Promise.race([closed, after(w.shutdownGrace - reserve)])) === 'timeout') {
-        // Running jobs are moved back to waiting (another process takes them at once) and their work aborted.
-        shutdown.abort();
-        const handedBack = await Promise.race([closed, after(reserve)]);
-        log.warn(handedBack === 'done' ? 'shutdown grace period over: running jobs handed back to their queues' : 'shutdown grace period over: some jobs did not hand back; left to stalled-job recovery');
-        if (handedBack === 'timeout') await Promise.all(workers.map((wk) => wk.close(true)));
-      }
-      await queues.close();
-      await channels?.close();
-      await http?.close();
-      watch.close();
-      await redis.quit().catch(() => redis.disconnect());
-    })();
-    return closing;
+    runtime = next; // swapped last: everything above could still refuse
+    scheduler?.notifyScheduler.reschedule(next.config);
+    log.info('configuration reloaded');
+    return { ok: true };
   };
 
   return {
     config: () => runtime.config,
     runtime: () => runtime,
-    redis,
+    log,
+    redis: client,
     keys,
     queues,
     metrics,
-    notifyScheduler,
+    notifyScheduler: scheduler?.notifyScheduler,
     httpPort: http?.port,
-    async reload() {
-      try {
-        const next = load();
-        runtime = next;
-        if (roles.has('scheduler')) await syncSchedules(next.config);
-        notifyScheduler?.reschedule(next.config);
-        log.info('configuration reloaded');
-        return { ok: true };
-      } catch (e) {
-        const problems = problemLines(e);
-        log.error({ problems }, 'configuration reload refused; the running configuration stays');
-        return { ok: false, problems };
-      }
+    reload() {
+      const r = reloading.then(reloadOnce);
+      reloading = r.catch(() => undefined);
+      return r;
     },
-    close,
+    close: () => cleanup.run(),
   };
+}
+
+/** Loads the config and builds its runtime: compiled (processors) or checked and compiled on first use. */
+function runtimeLoader(opts: ServiceOptions, matchesArticles: boolean): () => Runtime {
+  const { deps } = opts;
+  const env = opts.env ? { env: opts.env } : {};
+  return () => {
+    let compiled: MatchFn | undefined;
+    // The compile runs as the load's last check, so its problems are reported with every other one.
+    const compileCheck = (config: Config): readonly Problem[] => {
+      try {
+        compiled = deps.compile(config);
+        return [];
+      } catch (e) {
+        if (e instanceof ConfigError) return e.problems;
+        throw e;
+      }
+    };
+    const config = loadConfig(opts.configDir, { ...env, checks: [matchesArticles ? compileCheck : deps.checkRules] });
+    if (compiled) return buildRuntime(config, compiled);
+    return buildRuntime(config, (article) => (compiled ??= deps.compile(config))(article));
+  };
+}
+
+/** `work`, or a rejection as soon as `signal` aborts (the start is given up; cleanup follows). */
+function abortable<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return work;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason instanceof Error ? signal.reason : new Error('start aborted'));
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 function problemLines(e: unknown): string[] {

@@ -5,6 +5,7 @@
  * and counts as new the ids Redis has not seen yet.
  */
 import type { Queue } from 'bullmq';
+import { unseenIds } from '../dedupe/seen-store.js';
 import type { Article } from '../types.js';
 import type { PipelineContext } from './context.js';
 import type { ArticleCounts, ArticleSink } from './poll-source.js';
@@ -28,8 +29,8 @@ export function processInline(ctx: PipelineContext, marker: string): ArticleSink
 export function enqueueForProcessors(ctx: PipelineContext, queue: Queue<ProcessJobData>): ArticleSink {
   return async (articles: readonly Article[], source) => {
     if (articles.length === 0) return { new: 0, duplicates: 0, clustered: 0, matched: 0 };
-    const seen = await ctx.redis.mget(...articles.map((a) => ctx.keys.seen(a.id)));
-    const fresh = articles.filter((_a, i) => seen[i] === null);
+    const unseen = await unseenIds(ctx.redis, ctx.keys, articles.map((a) => a.id));
+    const fresh = articles.filter((a) => unseen.has(a.id));
     const jobs = [];
     for (let i = 0; i < fresh.length; i += PROCESS_BATCH) {
       const batch = fresh.slice(i, i + PROCESS_BATCH);

@@ -18,6 +18,7 @@
  * max(5 x its cadence, 12 h). Unhealthy sources keep being polled: never silently disabled.
  */
 
+import type { HealthAssessment } from '../types.js';
 import type { IngestOutcome } from './ports.js';
 
 export const FAILURES_UNHEALTHY = 3;
@@ -120,11 +121,6 @@ export function recordPoll(prev: SourceHealth, outcome: PollOutcome, intervalMs:
     intervalMs: dropping && shortened < effectiveInterval ? shortened : prev.intervalMs,
     droppingSuspectedAt: dropping ? now : prev.droppingSuspectedAt,
   };
-}
-
-export interface HealthAssessment {
-  readonly healthy: boolean;
-  readonly reasons: readonly string[];
 }
 
 export function assessHealth(h: SourceHealth, nowMs: number): HealthAssessment {

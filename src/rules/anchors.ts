@@ -14,14 +14,13 @@
  * fields its leaf searches (`title:putin` needs putin in the title); a `source:`/`lang:` key counts
  * when the article's source or language yields it.
  */
-import type { CompiledRule, Expr, FieldMask } from './compile.js';
+import type { Anchor, CompiledRule, Expr, FieldMask } from './types.js';
 import type { PatternTable } from './wildcard.js';
 
 /**
  * What the presearcher looks up: an exact token, a pattern id, or a `source:`/`lang:` key, each
  * with the fields it must occur in to count (a key counts in every field).
  */
-export type Anchor = { readonly key: string; readonly term: number; readonly fields: FieldMask } | { readonly pattern: number; readonly fields: FieldMask };
 
 const ALL_FIELDS: FieldMask = 0b1111;
 

@@ -13,8 +13,7 @@
  * so the wrap-around that resets the entry and pattern slots resets it as well: a stale stamp
  * equal to the restarted epoch would drop a rule from its article's candidates.
  */
-import type { AnalyzedArticle, EvalContext } from './evaluate.js';
-import type { TokenTest } from './compile.js';
+import type { AnalyzedArticle, EvalContext, TokenTest } from './types.js';
 import type { PatternTable } from './wildcard.js';
 
 const END = -1;

@@ -1,31 +1,38 @@
 /**
- * Rule checks with file positions: compiling the rules of a loaded `Config` (registered as a config
- * check, so `belwatch validate` and every command refuse a broken query), and loading a standalone
- * rules.yaml-shaped file for `belwatch match --rules FILE`.
+ * Rule checks with file positions: checking the rules of a loaded `Config` (a config check, so
+ * `belwatch validate` and every command refuse a broken query), compiling them once per load
+ * (`compileConfigRules`, the service's processors), and loading a standalone rules.yaml-shaped
+ * file for `belwatch match --rules FILE`.
  *
  * Every problem is reported as `FILE:LINE:COL: rule <id>: message`, the column being the query's
  * offset mapped into the file through the YAML source (plain, quoted and block scalars alike).
  * Failure behaviour: `checkRules` returns problems and never throws for a bad query;
- * `loadRulesFile` throws one `ConfigError` with every problem (YAML, schema, then queries).
+ * `compileConfigRules` throws one `ConfigError` with every broken query; `loadRulesFile` throws one `ConfigError` with every problem (YAML, schema, then queries).
  */
 import { ConfigError, RuleError, type Problem, type RuleProblem } from '../errors.js';
+import { validateFile } from '../config/load.js';
 import { rulesFileSchema } from '../config/schema.js';
 import type { Config, Location } from '../config/types.js';
 import { locateInScalar, locatePath, readYamlSource, scalarAt, type Env } from '../config/yaml-source.js';
-import { compileRules, type CompiledRuleSet } from './compile.js';
+import { compileRules, findRuleProblems } from './compile.js';
+import type { CompiledRuleSet } from './types.js';
 
 function locateProblems(problems: readonly RuleProblem[], locate: (p: RuleProblem) => Location): Problem[] {
   return problems.map((p) => ({ ...locate(p), message: `rule ${p.ruleId}: ${p.message}` }));
 }
 
-/** Compiles the config's rules; returns each broken query as a located problem. */
+/** Checks the config's rules without keeping them compiled; returns each broken query as a located problem. */
 export function checkRules(config: Config): Problem[] {
+  return locateProblems(findRuleProblems(config.rules, config.aliases), (p) => config.locateQuery(p.ruleId, p.offset));
+}
+
+/** Compiles the config's rules (the one compile of a config load); a broken query throws a `ConfigError` located like `checkRules`'s. */
+export function compileConfigRules(config: Config): CompiledRuleSet {
   try {
-    compileRules(config.rules, config.aliases);
-    return [];
+    return compileRules(config.rules, config.aliases);
   } catch (e) {
     if (!(e instanceof RuleError)) throw e;
-    return locateProblems(e.problems, (p) => config.locateQuery(p.ruleId, p.offset));
+    throw new ConfigError(locateProblems(e.problems, (p) => config.locateQuery(p.ruleId, p.offset)));
   }
 }
 
@@ -33,14 +40,9 @@ export function checkRules(config: Config): Problem[] {
 export function loadRulesFile(file: string, env: Env = process.env): CompiledRuleSet {
   const problems: Problem[] = [];
   const src = readYamlSource(file, env, problems);
-  if (!src || problems.length > 0) throw new ConfigError(problems);
-  const parsed = rulesFileSchema.safeParse(src.data ?? {});
-  if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map((issue) => ({ file, ...locatePath(src, issue.path), message: `${issue.path.join('.') || '(document)'}: ${issue.message}` })),
-    );
-  }
-  const { rules, aliases } = parsed.data;
+  const parsed = problems.length > 0 ? undefined : validateFile(src, rulesFileSchema, problems);
+  if (!src || !parsed || problems.length > 0) throw new ConfigError(problems);
+  const { rules, aliases } = parsed;
   try {
     return compileRules(rules, aliases);
   } catch (e) {

@@ -9,30 +9,23 @@
  * before verifying. A query whose root has no anchors could match an article without any positive
  * term (`NOT iran`, `NOT a OR b`) and is refused.
  *
- * Failure behaviour: every rule is compiled; all problems (syntax, unknown alias, no positive term,
- * alias spellings with no letters) are collected and thrown together as one `RuleError`, each with
+ * `findRuleProblems` runs the same checks without keeping anything (config validation in roles
+ * that never match). Failure behaviour: every rule is compiled; all problems (syntax, unknown
+ * alias, no positive term, alias spellings with no letters) are collected and thrown together as one `RuleError`, each with
  * its rule id and offset in the query. Nothing is partly compiled.
  */
 import { RuleError, type RuleProblem } from '../errors.js';
 import type { Aliases, RuleConfig } from '../config/types.js';
 import { analyzeTerms } from './analyze.js';
-import { anchorsOf, cheapest, encodeRequired, metaKey, requiredSets, requiredSetsDecide, type Anchor } from './anchors.js';
-import { compileCheck, type Check } from './evaluate.js';
+import { anchorsOf, cheapest, encodeRequired, metaKey, requiredSets, requiredSetsDecide } from './anchors.js';
+import { compileCheck } from './evaluate.js';
 import { parseQuery } from './parse.js';
 import { preparePresearch } from './presearch.js';
 import { QuerySyntaxError, TEXT_FIELDS, type QueryNode } from './syntax.js';
+import { DEFAULT_FIELDS, type CompiledRule, type CompiledRuleSet, type Expr, type FieldMask } from './types.js';
 import { isWildcard, PatternTable } from './wildcard.js';
 
-/** A bit per entry of `TEXT_FIELDS`; unscoped leaves search title, summary and content. */
-export type FieldMask = number;
-export const DEFAULT_FIELDS: FieldMask = 0b0111;
 
-/**
- * One token of a term or phrase: an exact analysed token with its dense id in the rule set (the
- * matcher keeps per-article positions in arrays indexed by it, so verifying a rule needs no hash
- * lookup), or a wildcard pattern's id.
- */
-export type TokenTest = { readonly exact: string; readonly term: number } | { readonly pattern: number };
 
 /** What compiling one rule set adds to: the distinct patterns and the exact tokens' ids. */
 interface Tables {
@@ -40,51 +33,20 @@ interface Tables {
   readonly terms: Map<string, number>;
 }
 
-export type Expr =
-  | { readonly kind: 'text'; readonly fields: FieldMask; readonly tokens: readonly TokenTest[]; readonly label: string }
-  | { readonly kind: 'any'; readonly children: readonly Expr[] }
-  /** `check` is `children` with the cheapest-anchored operand last: the presearcher found that one
-   *  already, so a true/false check fails fastest by testing the others first. */
-  | { readonly kind: 'all'; readonly children: readonly Expr[]; readonly check: readonly Expr[] }
-  | { readonly kind: 'not'; readonly child: Expr }
-  | { readonly kind: 'near'; readonly distance: number; readonly ordered: boolean; readonly left: Expr; readonly right: Expr }
-  /** `term` is the id of the presearch key (`metaKey`), which the matcher marks present from the article's metadata. */
-  | { readonly kind: 'source' | 'lang'; readonly value: string; readonly term: number };
 
-export interface CompiledRule {
-  readonly id: string;
-  readonly name: string;
-  readonly priority: RuleConfig['priority'];
-  readonly query: string;
-  readonly tree: QueryNode;
-  readonly expr: Expr;
-  /** Whether `expr` holds, compiled (see `compileCheck`). */
-  readonly check: Check;
-  readonly anchors: readonly Anchor[];
-  /** Further sets of which one member must occur, encoded by `encodeRequired`. */
-  readonly required: readonly number[];
-  /** Whether the required sets having members decides the rule (`requiredSetsDecide`). */
-  readonly decidedByRequired: boolean;
-}
-
-export interface CompiledRuleSet {
-  readonly rules: readonly CompiledRule[];
-  readonly patterns: PatternTable;
-  /** Exact token, `source:ID` or `lang:CODE` -> indexes into `rules`. */
-  readonly byKey: ReadonlyMap<string, readonly number[]>;
-  /** Pattern id -> indexes into `rules` anchored on it. */
-  readonly byPattern: ReadonlyMap<number, readonly number[]>;
-  /** Every rule's `required`, concatenated in one array (rule i's starts at `requiredStart[i]`) for locality. */
-  readonly required: Int32Array;
-  readonly requiredStart: Int32Array;
-  /** Every exact token any rule tests, and every `source:`/`lang:` key, -> its id: other tokens of an article need no positions. */
-  readonly terms: ReadonlyMap<string, number>;
-}
 
 class CompileError extends Error {
   constructor(message: string, readonly offset: number) {
     super(message);
   }
+}
+
+let setsCompiled = 0;
+
+/** How many rule sets this process has compiled (`compileRules` calls that returned): the service
+ *  compiles once per config load in processors and never elsewhere unless asked to match. */
+export function compiledSetCount(): number {
+  return setsCompiled;
 }
 
 export function compileRules(rules: readonly RuleConfig[], aliases: Aliases): CompiledRuleSet {
@@ -93,24 +55,53 @@ export function compileRules(rules: readonly RuleConfig[], aliases: Aliases): Co
   const problems: RuleProblem[] = [];
   const compiled: CompiledRule[] = [];
   for (const rule of rules) {
-    try {
-      const tree = parseQuery(rule.query);
-      const expr = toExpr(tree, DEFAULT_FIELDS, aliases, tables);
-      const anchors = anchorsOf(expr, patterns);
-      if (!anchors) throw new CompileError('the query could match without any positive term (add a term that must be present)', 0);
-      const unique = [...new Map(anchors.map((a) => ['key' in a ? `k${a.key}` : `p${a.pattern}`, a])).values()];
-      const required = encodeRequired(requiredSets(expr, patterns), unique);
-      const decidedByRequired = requiredSetsDecide(expr);
-      compiled.push({ id: rule.id, name: rule.name, priority: rule.priority, query: rule.query, tree, expr, check: compileCheck(expr), anchors: unique, required, decidedByRequired });
-    } catch (e) {
-      if (e instanceof QuerySyntaxError || e instanceof CompileError) problems.push({ ruleId: rule.id, offset: e.offset, message: e.message });
-      else throw e;
-    }
+    const r = compileRule(rule, aliases, tables);
+    if ('problem' in r) problems.push(r.problem);
+    else if ('rule' in r) compiled.push(r.rule);
   }
   if (problems.length > 0) throw new RuleError(problems);
   const set: CompiledRuleSet = { rules: compiled, patterns, terms: tables.terms, ...indexRules(compiled) };
   preparePresearch(set);
+  setsCompiled++;
   return set;
+}
+
+/**
+ * The problems `compileRules` would throw, found without building the rule set: each rule is
+ * compiled and dropped at once, and no presearch index is built, so a role that never matches
+ * checks 10,000 rules without holding them.
+ */
+export function findRuleProblems(rules: readonly RuleConfig[], aliases: Aliases): RuleProblem[] {
+  const tables: Tables = { patterns: new PatternTable(), terms: new Map() };
+  const problems: RuleProblem[] = [];
+  for (const rule of rules) {
+    const r = compileRule(rule, aliases, tables, { check: true });
+    if ('problem' in r) problems.push(r.problem);
+  }
+  return problems;
+}
+
+function compileRule(
+  rule: RuleConfig,
+  aliases: Aliases,
+  tables: Tables,
+  opts: { readonly check?: boolean } = {},
+): { readonly rule: CompiledRule } | { readonly problem: RuleProblem } | { readonly checked: true } {
+  const { patterns } = tables;
+  try {
+    const tree = parseQuery(rule.query);
+    const expr = toExpr(tree, DEFAULT_FIELDS, aliases, tables);
+    const anchors = anchorsOf(expr, patterns);
+    if (!anchors) throw new CompileError('the query could match without any positive term (add a term that must be present)', 0);
+    if (opts.check) return { checked: true };
+    const unique = [...new Map(anchors.map((a) => ['key' in a ? `k${a.key}` : `p${a.pattern}`, a])).values()];
+    const required = encodeRequired(requiredSets(expr, patterns), unique);
+    const decidedByRequired = requiredSetsDecide(expr);
+    return { rule: { id: rule.id, name: rule.name, priority: rule.priority, query: rule.query, tree, expr, check: compileCheck(expr), anchors: unique, required, decidedByRequired } };
+  } catch (e) {
+    if (e instanceof QuerySyntaxError || e instanceof CompileError) return { problem: { ruleId: rule.id, offset: e.offset, message: e.message } };
+    throw e;
+  }
 }
 
 function indexRules(rules: readonly CompiledRule[]): Pick<CompiledRuleSet, 'byKey' | 'byPattern' | 'required' | 'requiredStart'> {

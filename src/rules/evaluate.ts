@@ -10,39 +10,14 @@
  * `source:ID` compares the article's source id; `lang:CODE` accepts the language CODE and any
  * subtag of it (`lang:be` matches `be` and `be-Latn`; `lang:be-latn` only `be-Latn`), ignoring case.
  */
-import type { AnalyzedText } from './analyze.js';
-import type { Expr, TokenTest } from './compile.js';
 import type { PatternTable } from './wildcard.js';
+import type { Check, EvalContext, Expr, Occurrence, TokenTest } from './types.js';
 
 /** Positions of one token across fields are packed as `field * FIELD_STRIDE + position`. */
 export const FIELD_STRIDE = 2 ** 26;
 
-export interface AnalyzedArticle {
-  /** Indexed like `TEXT_FIELDS`: title, summary, content, author. */
-  readonly fields: readonly AnalyzedText[];
-  readonly sourceId: string;
-  readonly lang: string | null;
-}
 
-export interface Occurrence {
-  readonly field: number;
-  readonly first: number;
-  readonly last: number;
-  readonly label: string;
-}
 
-export interface EvalContext {
-  readonly article: AnalyzedArticle;
-  readonly patterns: PatternTable;
-  /** The packed positions of an exact token in the article, if it occurs. */
-  exact(test: Extract<TokenTest, { exact: string }>): readonly number[] | undefined;
-  /** The packed positions of each distinct article token that pattern `id` matches. */
-  matching(id: number): readonly (readonly number[])[];
-  /** The fields an exact token occurs in, a bit per field (0 when it does not occur). */
-  exactFields(test: Extract<TokenTest, { exact: string }>): number;
-  /** The fields some token that pattern `id` matches occurs in. */
-  matchingFields(id: number): number;
-}
 
 /** The fields (a bit each) of a list of packed positions. */
 export function fieldsOfPositions(list: readonly number[] | undefined): number {
@@ -105,7 +80,6 @@ function nearOccurrences(expr: Extract<Expr, { kind: 'near' }>, ctx: EvalContext
   return used.size > 0 ? [...used] : null;
 }
 
-export type Check = (ctx: EvalContext) => boolean;
 
 /**
  * Compiles `expr` into a function that says whether it is true, without collecting occurrences:

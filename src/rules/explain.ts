@@ -8,8 +8,8 @@
  */
 import type { RuleMatch, TextField } from '../types.js';
 import { describeAnchors } from './anchors.js';
-import { DEFAULT_FIELDS, type CompiledRule, type CompiledRuleSet, type Expr } from './compile.js';
-import { evaluate, type EvalContext } from './evaluate.js';
+import { evaluate } from './evaluate.js';
+import { DEFAULT_FIELDS, type CompiledRule, type CompiledRuleSet, type EvalContext, type Expr } from './types.js';
 import { verifyRule, type MatchableArticle } from './match.js';
 import { presearch } from './presearch.js';
 import { formatTree, TEXT_FIELDS } from './syntax.js';

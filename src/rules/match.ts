@@ -11,8 +11,8 @@
  * and the tests' oracle, and must always agree with `matchArticle`.
  */
 import type { RuleMatch, Span, TextField } from '../types.js';
-import type { CompiledRule, CompiledRuleSet } from './compile.js';
-import { evaluate, FIELD_STRIDE, fieldsOfPositions, type AnalyzedArticle, type EvalContext, type Occurrence } from './evaluate.js';
+import { evaluate, FIELD_STRIDE, fieldsOfPositions } from './evaluate.js';
+import type { AnalyzedArticle, CompiledRule, CompiledRuleSet, EvalContext, Occurrence } from './types.js';
 import { analyzeFields, presearch, type MatchableArticle } from './presearch.js';
 import { TEXT_FIELDS } from './syntax.js';
 

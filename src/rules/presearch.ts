@@ -19,8 +19,8 @@ import type { Article } from '../types.js';
 import { analyzeText, type AnalyzedText } from './analyze.js';
 import { metaKey } from './anchors.js';
 import { ArticleContext, ArticleTokens } from './article-tokens.js';
-import type { CompiledRuleSet } from './compile.js';
-import { FIELD_STRIDE, type EvalContext } from './evaluate.js';
+import { FIELD_STRIDE } from './evaluate.js';
+import type { CompiledRuleSet, EvalContext } from './types.js';
 import { hashToken, TokenFilter } from './token-filter.js';
 import { NO_ENTRY, TokenIndex } from './token-index.js';
 

@@ -23,7 +23,6 @@ export type QueryNode =
     };
 
 export const TEXT_FIELDS: readonly TextField[] = ['title', 'summary', 'content', 'author'];
-export const FIELD_NAMES: readonly string[] = [...TEXT_FIELDS, 'source', 'lang'];
 
 /** Thrown by the lexer and parser; `offset` is the UTF-16 offset in the query it is about. */
 export class QuerySyntaxError extends Error {

@@ -23,7 +23,7 @@
  * kept for the life of the rule set; `full` says when the memo has grown past `MEMO_LIMIT`
  * distinct tokens and the caller should start a fresh index.
  */
-import type { CompiledRuleSet } from './compile.js';
+import type { CompiledRuleSet } from './types.js';
 import { hashToken } from './token-filter.js';
 
 export const NO_ENTRY = -1;

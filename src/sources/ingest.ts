@@ -11,7 +11,7 @@
  */
 import type { Settings, SourceConfig } from '../config/types.js';
 import type { FetchError, ParseError } from '../errors.js';
-import type { Article } from '../types.js';
+import type { Article, SourceState } from '../types.js';
 import { decodeBytes } from './charset.js';
 import type { CacheHints } from './fetch/cache-hints.js';
 import { fetchUrl, type FetchOptions } from './fetch/fetch-url.js';
@@ -21,19 +21,13 @@ import type { Dispatcher } from 'undici';
 import { extractFullText } from './parse/full-text.js';
 import { parseSourceBytes, type FeedInfo } from './parse-source.js';
 
-export interface IngestState {
-  readonly etag?: string | undefined;
-  readonly lastModified?: string | undefined;
-  readonly pageHash?: string | undefined;
-}
-
 export interface IngestOptions {
   readonly dispatcher?: Dispatcher;
   readonly lookup?: LookupFn;
   readonly limiter?: HostLimiter;
   readonly now?: () => Date;
-  /** Only these article ids get a full-text fetch (the pipeline passes the unseen ones); default all. */
-  readonly wantFullText?: (article: Article) => boolean;
+  /** Which of a poll's articles get a full-text fetch (ids; the pipeline passes the unseen ones); default all. */
+  readonly wantFullText?: (articles: readonly Article[]) => Promise<ReadonlySet<string>>;
   /** At most this many full-text fetches per poll (default 20). */
   readonly maxFullText?: number;
   readonly signal?: AbortSignal;
@@ -43,7 +37,7 @@ export interface IngestResult {
   readonly status: 'ok' | 'not-modified' | 'error';
   readonly articles: readonly Article[];
   readonly feed: FeedInfo | null;
-  readonly state: IngestState;
+  readonly state: SourceState;
   readonly cacheHints: CacheHints;
   readonly httpStatus: number | null;
   readonly finalUrl: string;
@@ -68,7 +62,8 @@ function fetchOptions(source: SourceConfig, settings: Settings, opts: IngestOpti
 }
 
 async function addFullText(articles: Article[], source: SourceConfig, settings: Settings, opts: IngestOptions): Promise<Article[]> {
-  const want = opts.wantFullText ?? (() => true);
+  const wanted = opts.wantFullText ? await opts.wantFullText(articles) : undefined;
+  const want = (a: Article): boolean => wanted === undefined || wanted.has(a.id);
   let budget = opts.maxFullText ?? 20;
   const base = fetchOptions(source, settings, opts);
   return Promise.all(
@@ -86,7 +81,7 @@ async function addFullText(articles: Article[], source: SourceConfig, settings: 
 export async function ingestSource(
   source: SourceConfig,
   settings: Settings,
-  state: IngestState,
+  state: SourceState,
   opts: IngestOptions = {},
 ): Promise<IngestResult> {
   const fetchedAt = opts.now?.() ?? new Date();
@@ -99,7 +94,7 @@ export async function ingestSource(
   if (res.kind === 'not-modified') {
     return { ...empty, status: 'not-modified', state, cacheHints: res.cacheHints, httpStatus: res.status, finalUrl: res.url, error: null };
   }
-  const newState: IngestState = {
+  const newState: SourceState = {
     etag: res.etag ?? undefined,
     lastModified: res.lastModified ?? undefined,
     pageHash: state.pageHash,

@@ -13,7 +13,8 @@
  */
 import { load } from 'cheerio';
 import { isMap, isSeq, parseDocument, YAMLSeq } from 'yaml';
-import { isHttpUrl, isLanguageCode } from '../config/schema.js';
+import { isLanguageCode } from '../config/schema.js';
+import { isHttpUrl } from '../http-protocol.js';
 import type { SourceConfig } from '../config/types.js';
 import { InputError } from '../errors.js';
 import { canonicalLink } from './normalise/url.js';

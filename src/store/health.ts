@@ -5,13 +5,8 @@
  */
 import type { Redis } from 'ioredis';
 import { emptyHealth, type SourceHealth } from '../pipeline/source-health.js';
+import type { SourceState } from '../types.js';
 import type { Keys } from './redis.js';
-
-export interface SourceState {
-  readonly etag?: string | undefined;
-  readonly lastModified?: string | undefined;
-  readonly pageHash?: string | undefined;
-}
 
 export async function readHealth(redis: Redis, keys: Keys, sourceId: string): Promise<SourceHealth> {
   const raw = await redis.get(keys.health(sourceId));

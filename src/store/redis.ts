@@ -11,11 +11,6 @@
 import { Redis, type RedisOptions } from 'ioredis';
 import { RedisError, redactUrl } from '../errors.js';
 
-export interface RedisSettings {
-  readonly url: string;
-  readonly prefix: string;
-}
-
 /** The hash-tagged prefix: `{belwatch}`. */
 export function keyPrefix(prefix: string): string {
   return `{${prefix}}`;

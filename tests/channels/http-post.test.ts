@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { Agent } from 'undici';
 import { BelwatchError, ChannelError } from '../../src/errors.js';
-import { labelFor, parseRetryAfter, postJson } from '../../src/channels/http-post.js';
+import { labelFor, postJson } from '../../src/channels/http-post.js';
+import { parseRetryAfter } from '../../src/http-protocol.js';
 import { useReceiver } from './receiver.js';
 
 const receiver = useReceiver();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { displayZone, formatHits } from '../../src/cli/archive-commands.js';
 import type { SubscriptionConfig } from '../../src/config/types.js';
-import type { BacktestHit } from '../../src/pipeline/backtest.js';
+import type { BacktestHit } from '../../src/rules/backtest.js';
 import { UsageError } from '../../src/errors.js';
 
 function hit(id: string, published: string, firstSeen: number): BacktestHit {

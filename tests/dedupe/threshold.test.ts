@@ -10,7 +10,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CLUSTER_THRESHOLD } from '../../src/dedupe/cluster-store.js';
 import { estimateSimilarity, minhashSignature } from '../../src/dedupe/minhash.js';
-import { leadTokens } from '../../src/pipeline/adapters.js';
+import { leadTokens } from '../../src/dedupe/lead-tokens.js';
 import type { Article } from '../../src/types.js';
 
 type Fixture = Pick<Article, 'sourceId' | 'title' | 'content'>;

@@ -9,7 +9,7 @@ import { SMTPServer } from 'smtp-server';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DeliveryRetryError, runNotifyJob } from '../../src/notify/notify-job.js';
 import { readDeliveries } from '../../src/notify/records.js';
-import { startNotifier } from '../../src/notify/worker.js';
+import { startNotifier } from '../../src/pipeline/notify-worker.js';
 import { redisOptionsFromUrl } from '../../src/store/redis.js';
 import { waitFor } from '../helpers/processes.js';
 import { startReceiver, type Receiver } from '../channels/receiver.js';

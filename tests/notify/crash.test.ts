@@ -16,7 +16,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { makeStreamDigestId } from '../../src/notify/claim-window.js';
 import type { FaultStep } from '../../src/notify/fault.js';
 import { readDeliveries } from '../../src/notify/records.js';
-import { startNotifier } from '../../src/notify/worker.js';
+import { startNotifier } from '../../src/pipeline/notify-worker.js';
 import { redisOptionsFromUrl } from '../../src/store/redis.js';
 import { startReceiver, type Receiver } from '../channels/receiver.js';
 import { spawnBelwatch, waitFor } from '../helpers/processes.js';

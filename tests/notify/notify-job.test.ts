@@ -16,8 +16,7 @@ import { DeliveryRetryError, runNotifyJob } from '../../src/notify/notify-job.js
 import { readDeliveries } from '../../src/notify/records.js';
 import { enqueueDueDigest, startNotifyScheduler } from '../../src/notify/scheduler.js';
 import { loadDigest } from '../../src/notify/stored-digest.js';
-import { makeOnHealth } from '../../src/notify/worker.js';
-import { buildRuntime } from '../../src/pipeline/context.js';
+import { makeOnHealth } from '../../src/pipeline/notify-worker.js';
 import { emptyHealth } from '../../src/pipeline/source-health.js';
 import type { Digest } from '../../src/digest/model.js';
 import { startReceiver, type Receiver } from '../channels/receiver.js';
@@ -249,7 +248,7 @@ describe('instant alerts', () => {
   it('sends a burst of matches as one alert', async () => {
     const start = at('2026-11-26T10:00:00Z');
     setup(SUBS, start);
-    const onPending = makeOnPending(h.env.alerts, () => buildRuntime(h.config, () => []));
+    const onPending = makeOnPending(h.env.alerts, () => h.config);
     for (let i = 0; i < 12; i++) {
       h.setNow(start + i * 1000);
       const a = article(`b${i}`, `sanctions burst ${i}`);
@@ -272,7 +271,7 @@ describe('instant alerts', () => {
   it('instantFor high alerts on high-priority matches at once and still puts them in the digest, once each', async () => {
     const start = at('2026-11-26T10:00:00Z');
     setup(SUBS, start);
-    const onPending = makeOnPending(h.env.alerts, () => buildRuntime(h.config, () => []));
+    const onPending = makeOnPending(h.env.alerts, () => h.config);
     const high = article('h1', 'summit in Minsk');
     const normal = article('n1', 'sanctions again');
     await seedMatch(t.redis, t.keys, ['daily'], 'summit', high, start);

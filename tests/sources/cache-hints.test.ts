@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseRetryAfter, readCacheHints } from '../../src/sources/fetch/cache-hints.js';
+import { readCacheHints } from '../../src/sources/fetch/cache-hints.js';
+import { parseRetryAfter } from '../../src/http-protocol.js';
 import { HostLimiter } from '../../src/sources/fetch/host-limiter.js';
 
 const NOW = Date.parse('2025-01-15T12:00:00Z');

@@ -72,8 +72,3 @@ export function createAddressPolicy(allowCidrs: readonly string[] = []): Address
     return { allowed: range === 'unicast', range };
   };
 }
-
-/** True when the URL scheme is one belwatch fetches (http and https only). */
-export function isFetchableScheme(url: URL): boolean {
-  return url.protocol === 'http:' || url.protocol === 'https:';
-}

@@ -5,6 +5,7 @@
  * `Retry-After` (seconds or an HTTP date). Negative, malformed or absurd values are ignored; the
  * scheduler keeps its own interval then. Nothing here throws.
  */
+import { parseRetryAfter } from '../../http-protocol.js';
 
 export interface CacheHints {
   /** How long the response may be reused, in ms. */
@@ -29,15 +30,6 @@ function clamp(ms: number): number | undefined {
   return Number.isFinite(ms) && ms >= 0 ? Math.min(ms, MAX_HINT_MS) : undefined;
 }
 
-/** Parses `Retry-After`: delta seconds or an HTTP date. */
-export function parseRetryAfter(value: string | undefined, now: number): number | undefined {
-  if (value === undefined) return undefined;
-  const v = value.trim();
-  if (/^\d+$/.test(v)) return clamp(Number(v) * 1000);
-  const t = Date.parse(v);
-  return Number.isNaN(t) ? undefined : clamp(Math.max(0, t - now));
-}
-
 export function readCacheHints(headers: Record<string, HeaderValue>, now: number): CacheHints {
   const cc = (headerString(headers['cache-control']) ?? '').toLowerCase();
   let maxAgeMs: number | undefined;
@@ -48,7 +40,8 @@ export function readCacheHints(headers: Record<string, HeaderValue>, now: number
     const t = expires === undefined ? NaN : Date.parse(expires);
     if (!Number.isNaN(t)) maxAgeMs = clamp(Math.max(0, t - now));
   }
-  const retryAfterMs = parseRetryAfter(headerString(headers['retry-after']), now);
+  const retryAfter = parseRetryAfter(headerString(headers['retry-after']), now);
+  const retryAfterMs = retryAfter === undefined ? undefined : clamp(retryAfter);
   const noCache = /(?:^|[,\s])(no-store|no-cache)\b/.test(cc);
   return {
     ...(maxAgeMs === undefined ? {} : { maxAgeMs }),

@@ -18,14 +18,12 @@ import type { Readable } from 'node:stream';
 import { request, type Dispatcher } from 'undici';
 import type { Settings } from '../../config/types.js';
 import { FetchError, redactUrl } from '../../errors.js';
-import { isFetchableScheme } from './address-policy.js';
+import { isHttpScheme } from '../../http-protocol.js';
 import { headerString, readCacheHints, type CacheHints } from './cache-hints.js';
 import { createGuardedDispatcher, systemLookup, type LookupFn } from './guarded-dispatcher.js';
 import { HostLimiter } from './host-limiter.js';
 import { toFetchError } from './map-error.js';
 import { readBody } from './read-body.js';
-
-export type HttpSettings = Settings['http'];
 
 export interface FetchOptions {
   readonly settings: Pick<Settings, 'http'>;
@@ -145,7 +143,7 @@ export async function fetchUrl(rawUrl: string, opts: FetchOptions): Promise<Fetc
   } catch {
     return { kind: 'error', url: rawUrl, error: new FetchError('connect', `invalid URL ${JSON.stringify(redactUrl(rawUrl))}`) };
   }
-  if (!isFetchableScheme(url)) {
+  if (!isHttpScheme(url)) {
     return { kind: 'error', url: rawUrl, error: new FetchError('blocked-address', `refused ${url.protocol} URL (only http and https are fetched)`) };
   }
   const release = await defaultLimiter(opts).acquire(url.host);
@@ -171,7 +169,7 @@ async function followRedirects(start: URL, opts: FetchOptions, signal: AbortSign
   const seen = new Set<string>();
   let url = start;
   for (let hop = 0; ; hop++) {
-    if (!isFetchableScheme(url)) {
+    if (!isHttpScheme(url)) {
       throw new FetchError('blocked-address', `refused redirect to a ${url.protocol} URL`);
     }
     seen.add(url.toString());

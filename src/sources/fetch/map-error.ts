@@ -3,7 +3,8 @@
  * error and its `cause` chain for a `FetchError` we threw ourselves (the SSRF guard, the body cap),
  * a Node/undici error code, or the deadline's abort. A response undici's HTTP parser rejects
  * (`HPE_*`: TLS bytes or another protocol where a status line should be) is `protocol`. Unknown
- * failures become `connect`, with the original message kept as detail.
+ * failures become `connect`, with the original message kept as detail. Channel posts classify
+ * with the same `transportErrorKind`.
  */
 import { FetchError, describeError, type FetchErrorKind } from '../../errors.js';
 
@@ -33,6 +34,20 @@ function kindOf(e: unknown): FetchErrorKind | undefined {
   if (name === 'HTTPParserError') return 'protocol';
   if (name === 'TimeoutError') return 'timeout';
   return undefined;
+}
+
+/**
+ * The kind of transport failure anything a request threw is — the one classifier for source
+ * fetches and channel posts: a `FetchError` of ours keeps its kind, else the first code or name in
+ * the cause chain that says dns, timeout, tls or protocol; anything else is `connect`.
+ */
+export function transportErrorKind(e: unknown): FetchErrorKind {
+  for (const x of chain(e)) {
+    if (x instanceof FetchError) return x.kind;
+    const kind = kindOf(x);
+    if (kind) return kind;
+  }
+  return 'connect';
 }
 
 /** Turns anything a fetch threw into a `FetchError`. `deadlineHit` says the overall deadline fired. */

@@ -8,6 +8,7 @@
  * tracking parameters (`utm_*`, `fbclid`, `gclid`, `mc_cid`, `mc_eid`, ...), and sorts
  * the remaining query parameters by name (stable, so repeated names keep their order).
  */
+import { parseHttpUrl } from '../../http-protocol.js';
 
 const TRACKING = new Set([
   'fbclid', 'gclid', 'dclid', 'gclsrc', 'msclkid', 'yclid', 'mc_cid', 'mc_eid', 'igshid', '_ga', '_gl',
@@ -40,13 +41,7 @@ function canonicaliseInPlace(u: URL): string {
 export function resolveLink(raw: string | null | undefined, base?: string | null): URL | null {
   const link = (raw ?? '').trim();
   if (link === '') return null;
-  try {
-    // An absolute link needs no base (and parsing the base costs as much as the link).
-    const u = base && !/^https?:\/\//i.test(link) ? new URL(link, base) : new URL(link);
-    return u.protocol === 'http:' || u.protocol === 'https:' ? u : null;
-  } catch {
-    return null;
-  }
+  return parseHttpUrl(link, base);
 }
 
 /** `resolveLink` then `canonicaliseUrl`; null when there is no usable link. */

@@ -1,9 +1,10 @@
 /**
- * The notifier role: a BullMQ worker on the `notify` queue running `runNotifyJob` (retryable channel
- * failures retry with the queue's backoff, or after the remote's Retry-After when it gave one), with the
- * long-lived channel pieces (pooled SMTP transports, the Slack rate limiter, the SSRF-guarded
- * dispatcher) created once per process and closed with it. Also the pipeline hooks that feed the
- * notifier: `makeOnPending` (instant alerts) and `makeOnHealth` (source incidents to admins).
+ * The notifier's wiring (the delivery logic itself is `notify/`): a BullMQ worker on the `notify`
+ * queue running `runNotifyJob` (retryable channel failures retry with the queue's backoff, or after
+ * the remote's Retry-After when it gave one), the long-lived channel pieces (pooled SMTP
+ * transports, the Slack rate limiter, the SSRF-guarded dispatcher) created once per process and
+ * closed with it, and the poll hook that feeds source incidents to admins (`makeOnHealth`; instant
+ * alerts hook in through `notify/alert-window.ts`'s `makeOnPending`).
  */
 import { DelayedError, Worker } from 'bullmq';
 import type { ChannelDeps } from '../channels/deliver.js';
@@ -12,16 +13,18 @@ import { SlackRateLimiter } from '../channels/slack.js';
 import type { Config, SourceConfig } from '../config/types.js';
 import { describeError } from '../errors.js';
 import type { Logger } from '../log.js';
-import { retentionSeconds, type PipelineContext } from '../pipeline/context.js';
-import { QUEUE, type NotifyJobData } from '../pipeline/queues.js';
-import { handBackOnShutdown } from '../pipeline/hand-back.js';
-import { workerErrorHandler, type WorkerOptions } from '../pipeline/workers.js';
-import { assessHealth, type SourceHealth } from '../pipeline/source-health.js';
+import { retentionSeconds } from '../config/retention.js';
+import type { NotifyJobData } from '../notify/job-data.js';
+import type { PipelineContext } from './context.js';
+import { QUEUE } from './queues.js';
+import { handBackOnShutdown } from './hand-back.js';
+import { workerErrorHandler, type WorkerOptions } from './workers.js';
+import { assessHealth, type SourceHealth } from './source-health.js';
 import { createGuardedDispatcher } from '../sources/fetch/guarded-dispatcher.js';
 import { keyPrefix } from '../store/redis.js';
-import { raiseAdminEvent, recordHealthTransition } from './admin-events.js';
-import { scheduleAlert, type AlertEnv } from './alert-window.js';
-import { DeliveryRetryError, runNotifyJob, type NotifyEnv, type NotifyResult } from './notify-job.js';
+import { raiseAdminEvent, recordHealthTransition } from '../notify/admin-events.js';
+import { scheduleAlert, type AlertEnv } from '../notify/alert-window.js';
+import { DeliveryRetryError, runNotifyJob, type NotifyEnv, type NotifyResult } from '../notify/notify-job.js';
 
 /** A remote's Retry-After longer than this is capped (the job is tried again by then at the latest). */
 const MAX_RETRY_AFTER_MS = 3_600_000;
@@ -45,10 +48,7 @@ export function openChannelKit(config: Config, now?: () => number): ChannelKit {
   };
 }
 
-/** The pipeline workers' options (a running job is handed back at shutdown, see pipeline/hand-back.ts). */
-export type NotifierWorkerOptions = WorkerOptions;
-
-export function startNotifier(env: NotifyEnv, opts: NotifierWorkerOptions): Worker<NotifyJobData, NotifyResult> {
+export function startNotifier(env: NotifyEnv, opts: WorkerOptions): Worker<NotifyJobData, NotifyResult> {
   const worker = new Worker<NotifyJobData, NotifyResult>(
     QUEUE.notify,
     handBackOnShutdown(opts.shutdown, async (job, token) => {

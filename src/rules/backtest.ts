@@ -4,8 +4,8 @@
  * so memory stays flat however long the window.
  */
 import type { Redis } from 'ioredis';
-import type { CompiledRuleSet } from '../rules/compile.js';
-import { matchArticle } from '../rules/match.js';
+import type { CompiledRuleSet } from './types.js';
+import { matchArticle } from './match.js';
 import { archivedIdsSince, readArchived, type ArchivedArticle } from '../store/archive.js';
 import type { Keys } from '../store/redis.js';
 import type { RuleMatch } from '../types.js';

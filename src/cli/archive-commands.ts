@@ -12,6 +12,7 @@ import type { Config } from '../config/types.js';
 import { UsageError } from '../errors.js';
 import { compileRules, type CompiledRuleSet } from '../rules/compile.js';
 import { loadCliConfig } from './context.js';
+import { printable } from './printable.js';
 
 interface ArchiveOptions {
   readonly days: number;
@@ -36,7 +37,7 @@ async function runBacktest(config: Config, set: CompiledRuleSet, opts: ArchiveOp
     if (opts.json) {
       for (const hit of result.hits) process.stdout.write(`${JSON.stringify({ article: hit.entry.article, firstSeen: new Date(hit.entry.firstSeen).toISOString(), matches: hit.matches })}\n`);
     } else {
-      process.stdout.write(formatHits(result));
+      process.stdout.write(printable(formatHits(result)));
     }
   } finally {
     await redis.quit().catch(() => redis.disconnect());

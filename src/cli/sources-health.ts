@@ -22,7 +22,7 @@ export function formatHealthTable(rows: readonly SourceHealth[], now: number): s
     const a = assessHealth(h, now);
     return [
       h.sourceId,
-      h.polls === 0 ? 'not polled' : a.healthy ? 'ok' : `UNHEALTHY: ${a.reasons.join('; ')}`,
+      (h.polls === 0 ? 'not polled' : a.healthy ? 'ok' : `UNHEALTHY: ${a.reasons.join('; ')}`) + (h.lastItemsCut ? ` (${h.lastItemsCut})` : ''),
       ago(h.lastSuccess, now),
       String(h.consecutiveFailures),
       h.lastErrorClass ? `${h.lastErrorClass}${h.lastErrorMessage ? `: ${h.lastErrorMessage}` : ''}`.slice(0, 60) : '-',

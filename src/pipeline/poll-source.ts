@@ -93,6 +93,7 @@ export async function pollSource(ctx: PipelineContext, source: SourceConfig, sin
       errorClass: result.errorClass,
       errorMessage: result.errorMessage,
       items: result.itemCount,
+      itemsCut: result.itemsCut,
       newItems: counts.new + counts.clustered,
       retryAfterMs: result.retryAfterMs,
       freshForMs: result.freshForMs,

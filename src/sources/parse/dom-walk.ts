@@ -21,16 +21,21 @@ export interface DomNode {
 
 const isElement = (n: DomNode): boolean => n.type === 'tag' || n.type === 'script' || n.type === 'style';
 
-/** Every element under `root` (not `root` itself) whose name is `name`, in document order. */
-export function descendantsNamed(root: DomNode, name: string): DomNode[] {
+/** Every element under `root` (not `root` itself) that `keep` accepts (default all), in document order. */
+export function descendantElements(root: DomNode, keep: (element: DomNode) => boolean = () => true): DomNode[] {
   const found: DomNode[] = [];
   const stack: DomNode[] = [...(root.children ?? [])].reverse();
   for (let node = stack.pop(); node !== undefined; node = stack.pop()) {
-    if (isElement(node) && node.name === name) found.push(node);
+    if (isElement(node) && keep(node)) found.push(node);
     const kids = node.children;
     if (kids) for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]!);
   }
   return found;
+}
+
+/** Every element under `root` (not `root` itself) whose name is `name`, in document order. */
+export function descendantsNamed(root: DomNode, name: string): DomNode[] {
+  return descendantElements(root, (el) => el.name === name);
 }
 
 export interface TextWalk {

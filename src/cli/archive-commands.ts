@@ -17,6 +17,7 @@ import { formatDateTime } from '../digest/format.js';
 import { UsageError } from '../errors.js';
 import type { BacktestHit, BacktestResult } from '../rules/backtest.js';
 import type { CompiledRuleSet } from '../rules/types.js';
+import { printable } from './printable.js';
 
 interface ArchiveOptions {
   readonly days: number;
@@ -70,7 +71,7 @@ async function runBacktest(config: Config, set: CompiledRuleSet, opts: ArchiveOp
   if (opts.json) {
     for (const hit of sortHits(result.hits)) process.stdout.write(`${JSON.stringify({ article: hit.entry.article, firstSeen: new Date(hit.entry.firstSeen).toISOString(), matches: hit.matches })}\n`);
   } else {
-    process.stdout.write(formatHits(result, zone));
+    process.stdout.write(printable(formatHits(result, zone)));
   }
 }
 

@@ -5,7 +5,9 @@
  * A URL argument (http/https) is fetched with the service's client and SSRF guard (settings from
  * `--config` when the directory exists, else defaults); anything else is a local file, refused when
  * larger than the body cap (the source's `maxBodyBytes` with `--source`, else `http.maxBodyBytes`, 4 MiB by
- * default). `--source ID` reads every input as that configured
+ * default). Like a poll, it keeps the newest 500 items of a document (the source's `maxItemsPerPoll`
+ * with `--source`, else `sources.maxItemsPerPoll`). Human output shows control characters as
+ * escapes (`printable`). `--source ID` reads every input as that configured
  * source (kind, selectors, language; a file's relative links resolve against the source URL). Output:
  * - `--json` (one input): `{"feed": {"title", "url"}, "items": [Article...]}`, pretty-printed;
  * - `--jsonl`: one line per input, `{"file", "ok": true, "feed", "items"}` or
@@ -21,6 +23,7 @@ import type { Config, Settings, SourceConfig } from '../config/types.js';
 import { describeError, InputError, UsageError } from '../errors.js';
 import type { fetchUrl } from '../sources/fetch/fetch-url.js';
 import type { parseSourceBytes, ParsedSource, SourceShape } from '../sources/parse-source.js';
+import { printable } from './printable.js';
 
 interface ParseOptions {
   readonly json?: boolean;
@@ -33,10 +36,11 @@ const isUrl = (s: string): boolean => /^https?:\/\//i.test(s);
 /** A parse result, or a failure before parsing (unreadable file, fetch error). */
 type InputResult = ParsedSource | { readonly ok: false; readonly error: Error };
 
-/** Body caps: the source's own (`--source`), else the fetch settings' (URLs) or `fileCap` (files). */
+/** Body caps: the source's own (`--source`), else the fetch settings' (URLs) or `fileCap` (files); and the item cap. */
 interface Caps {
   readonly source: number | undefined;
   readonly file: number;
+  readonly items: number;
 }
 
 /** The fetcher and parser, imported when the command runs (not at CLI startup). */
@@ -51,7 +55,7 @@ async function readInput(arg: string, settings: () => Settings, source: SourceSh
     const res = await fetchUrl(arg, { settings: settings(), maxBodyBytes: caps.source });
     if (res.kind === 'error') return { ok: false, error: res.error };
     if (res.kind === 'not-modified') return { ok: false, error: new InputError(`${arg}: HTTP 304 without a request validator`) };
-    return parseSourceBytes({ bytes: res.body, contentType: res.contentType, url: res.url, fetchedAt, source });
+    return parseSourceBytes({ bytes: res.body, contentType: res.contentType, url: res.url, fetchedAt, source, maxItems: caps.items });
   }
   let bytes: Buffer;
   try {
@@ -62,7 +66,7 @@ async function readInput(arg: string, settings: () => Settings, source: SourceSh
     return { ok: false, error: new InputError(`cannot read ${arg}: ${(e as { code?: string }).code ?? describeError(e)}`) };
   }
   // A file read as a configured source resolves its relative links against that source's URL.
-  return parseSourceBytes({ bytes, url: 'url' in source ? source.url : null, fetchedAt, source });
+  return parseSourceBytes({ bytes, url: 'url' in source ? source.url : null, fetchedAt, source, maxItems: caps.items });
 }
 
 function reasonOf(r: Extract<InputResult, { ok: false }>): string {
@@ -72,11 +76,12 @@ function reasonOf(r: Extract<InputResult, { ok: false }>): string {
 
 function printHuman(arg: string, r: InputResult): void {
   if (!r.ok) {
-    process.stdout.write(`${arg}: refused: ${reasonOf(r)}\n`);
+    process.stdout.write(printable(`${arg}: refused: ${reasonOf(r)}\n`));
     return;
   }
-  process.stdout.write(`${arg}: ${r.feed.title || '(untitled)'} — ${r.articles.length} items\n`);
-  for (const a of r.articles) process.stdout.write(`  ${a.published}  ${a.title || '(untitled)'}\n    ${a.url ?? '(no link)'}\n`);
+  const cut = r.cut ? ` (the newest ${r.cut.kept} of ${r.cut.listed} listed: maxItemsPerPoll)` : '';
+  process.stdout.write(printable(`${arg}: ${r.feed.title || '(untitled)'} — ${r.articles.length} items${cut}\n`));
+  for (const a of r.articles) process.stdout.write(printable(`  ${a.published}  ${a.title || '(untitled)'}\n    ${a.url ?? '(no link)'}\n`));
 }
 
 export function registerParse(program: Command): void {
@@ -90,7 +95,7 @@ export function registerParse(program: Command): void {
     .action(async (inputs: string[], opts: ParseOptions, cmd: Command) => {
       if (opts.json && opts.jsonl) throw new UsageError('--json and --jsonl cannot be combined');
       if (opts.json && inputs.length !== 1) throw new UsageError('--json takes exactly one input (use --jsonl for several)');
-      const [{ globalOptions, loadCliConfig }, { resolveConfigDir }, { DEFAULT_MAX_BODY_BYTES, settingsFileSchema }, { fetchUrl }, { parseSourceBytes }] = await Promise.all([
+      const [{ globalOptions, loadCliConfig }, { resolveConfigDir }, { DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_ITEMS_PER_POLL, settingsFileSchema }, { fetchUrl }, { parseSourceBytes }] = await Promise.all([
         import('./context.js'),
         import('../config/load.js'),
         import('../config/schema.js'),
@@ -114,7 +119,8 @@ export function registerParse(program: Command): void {
         return settings;
       };
       const sourceCap = 'maxBodyBytes' in source ? source.maxBodyBytes : undefined;
-      const caps: Caps = { source: sourceCap, file: sourceCap ?? config?.settings.http.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES };
+      const items = ('maxItemsPerPoll' in source ? source.maxItemsPerPoll : undefined) ?? config?.settings.sources.maxItemsPerPoll ?? DEFAULT_MAX_ITEMS_PER_POLL;
+      const caps: Caps = { source: sourceCap, file: sourceCap ?? config?.settings.http.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, items };
       let refused = 0;
       for (const arg of inputs) {
         const r = await readInput(arg, lazySettings, source, caps, { fetchUrl, parseSourceBytes });

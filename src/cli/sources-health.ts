@@ -38,7 +38,7 @@ export function formatHealthTable(rows: readonly SourceHealth[], now: number): s
     const a = assessHealth(h, now);
     return [
       h.sourceId,
-      healthState(h, a),
+      healthState(h, a) + (h.lastItemsCut ? ` (${h.lastItemsCut})` : ''),
       ago(h.lastSuccess, now),
       String(h.consecutiveFailures),
       h.lastErrorClass ? `${h.lastErrorClass}${h.lastErrorMessage ? `: ${h.lastErrorMessage}` : ''}`.slice(0, 60) : '-',

@@ -28,6 +28,7 @@ function ingestWith(config: () => Config): IngestFn {
       kind: r.status,
       articles: r.articles,
       itemCount: source.kind === 'page-change' && r.status === 'ok' ? 1 : r.articles.length,
+      itemsCut: r.itemsCut,
       state: r.state,
       status: r.httpStatus ?? undefined,
       errorClass: error?.kind,

@@ -98,6 +98,7 @@ export async function pollSource(ctx: PipelineContext, source: SourceConfig, sin
       errorClass: result.errorClass,
       errorMessage,
       items: result.itemCount,
+      itemsCut: result.itemsCut,
       newItems: counts.new + counts.clustered,
       retryAfterMs: result.retryAfterMs,
       freshForMs: result.freshForMs,

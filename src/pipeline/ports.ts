@@ -11,6 +11,8 @@ export interface IngestOutcome {
   readonly articles: readonly Article[];
   /** Items listed by the feed or page, new or not (ok only). */
   readonly itemCount: number;
+  /** Set when the document listed more items than the poll's item cap kept, the newest (ok only). */
+  readonly itemsCut?: { readonly kept: number; readonly listed: number } | undefined;
   readonly state: SourceState;
   readonly status?: number | undefined;
   readonly errorClass?: string | undefined;

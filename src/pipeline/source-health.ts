@@ -2,7 +2,8 @@
  * Source health, as pure functions over a persisted record.
  *
  * `recordPoll` folds one poll's outcome into the record: attempt and success times, HTTP status,
- * consecutive failures, error class and message, items seen, last new item, a moving average of
+ * consecutive failures, error class and message, items seen, last new item, whether the item cap
+ * cut the last document ("kept 500 of 20,000 items"), a moving average of
  * the publishing cadence (gaps between polls that found something new, weighted 0.3 to the newest),
  * and when the next poll may run (`nextAllowedAt`):
  *   - after a failure: interval x 2^(failures-1), capped at 6 h, with +-10 % jitter
@@ -26,6 +27,7 @@ const MAX_BACKOFF_MS = 6 * 3_600_000;
 const MAX_RETRY_AFTER_MS = 24 * 3_600_000;
 const MIN_INTERVAL_MS = 2 * 60_000;
 const QUIET_MIN_MS = 12 * 3_600_000;
+const COUNT = new Intl.NumberFormat('en-US');
 
 export interface SourceHealth {
   readonly sourceId: string;
@@ -38,6 +40,8 @@ export interface SourceHealth {
   readonly lastErrorMessage: string | null;
   readonly itemsSeen: number;
   readonly lastItemCount: number | null;
+  /** Set when the last successful poll's document listed more items than the cap kept: "kept 500 of 20,000 items". */
+  readonly lastItemsCut: string | null;
   readonly lastNewItem: string | null;
   readonly cadenceMs: number | null;
   readonly nextAllowedAt: string | null;
@@ -49,8 +53,8 @@ export interface SourceHealth {
 }
 
 /** One poll's outcome as health sees it: ingestion's result plus what the pipeline counted. */
-export type PollOutcome = Pick<IngestOutcome, 'kind' | 'status' | 'errorClass' | 'errorMessage' | 'retryAfterMs' | 'freshForMs'> & {
-  /** Items the feed or page listed (ok only). */
+export type PollOutcome = Pick<IngestOutcome, 'kind' | 'status' | 'errorClass' | 'errorMessage' | 'retryAfterMs' | 'freshForMs' | 'itemsCut'> & {
+  /** Items the feed or page listed (ok only), after the item cap. */
   readonly items?: number | undefined;
   readonly newItems?: number | undefined;
   /** False when this poll's items share none with the previous poll's (undefined: not comparable). */
@@ -68,6 +72,7 @@ export function emptyHealth(sourceId: string): SourceHealth {
     lastErrorMessage: null,
     itemsSeen: 0,
     lastItemCount: null,
+    lastItemsCut: null,
     lastNewItem: null,
     cadenceMs: null,
     nextAllowedAt: null,
@@ -115,6 +120,7 @@ export function recordPoll(prev: SourceHealth, outcome: PollOutcome, intervalMs:
     ...success,
     itemsSeen: prev.itemsSeen + newItems,
     lastItemCount: outcome.items ?? 0,
+    lastItemsCut: outcome.itemsCut ? `kept ${COUNT.format(outcome.itemsCut.kept)} of ${COUNT.format(outcome.itemsCut.listed)} items` : null,
     lastNewItem: newItems > 0 ? now : prev.lastNewItem,
     cadenceMs,
     nextAllowedAt,

@@ -5,7 +5,9 @@
  * client, guard and limits) and put Readability's main text into `content`.
  *
  * Never throws. The result carries the articles, the state to persist for the next poll (ETag,
- * Last-Modified, page-change hash: unchanged on a failure, so a later 304 still works), the
+ * Last-Modified, page-change hash: unchanged on a failure, so a later 304 still works), the cut
+ * when the document listed more items than the poll takes (`maxItemsPerPoll`: the source's, else
+ * `sources.maxItemsPerPoll` in settings; the newest are kept), the
  * server's caching hints, and at most one typed error (`FetchError` or `ParseError`, each with a
  * `kind`). A failed full-text fetch keeps the feed's own content; it is not an error of the source.
  */
@@ -19,7 +21,7 @@ import type { LookupFn } from './fetch/guarded-dispatcher.js';
 import type { HostLimiter } from './fetch/host-limiter.js';
 import type { Dispatcher } from 'undici';
 import { extractFullText } from './parse/full-text.js';
-import { parseSourceBytes, type FeedInfo } from './parse-source.js';
+import { parseSourceBytes, type FeedInfo, type ItemsCut } from './parse-source.js';
 
 export interface IngestOptions {
   readonly dispatcher?: Dispatcher;
@@ -36,6 +38,8 @@ export interface IngestOptions {
 export interface IngestResult {
   readonly status: 'ok' | 'not-modified' | 'error';
   readonly articles: readonly Article[];
+  /** Set when the document listed more items than the item cap kept (ok only). */
+  readonly itemsCut?: ItemsCut | undefined;
   readonly feed: FeedInfo | null;
   readonly state: SourceState;
   readonly cacheHints: CacheHints;
@@ -107,6 +111,7 @@ export async function ingestSource(
     fetchedAt,
     source,
     previousPageHash: state.pageHash,
+    maxItems: source.maxItemsPerPoll ?? settings.sources.maxItemsPerPoll,
   });
   if (!parsed.ok) return { ...common, status: 'error', articles: [], feed: null, state, error: parsed.error };
   const articles = source.fullText ? await addFullText(parsed.articles, source, settings, opts) : parsed.articles;
@@ -114,6 +119,7 @@ export async function ingestSource(
     ...common,
     status: 'ok',
     articles,
+    itemsCut: parsed.cut,
     feed: parsed.feed,
     state: { ...newState, pageHash: parsed.pageHash ?? state.pageHash },
     error: null,

@@ -2,13 +2,16 @@
  * Bytes of one source to normalised articles: decode the charset, parse as the source's kind (feed,
  * page with selectors, page-change with the previous hash), normalise. Shared by the service
  * (`ingestSource`) and `belwatch parse`, so a file parses exactly as the source would. Pure apart
- * from rss-parser's promise; never throws: a failure is `{ ok: false, error: ParseError }`.
+ * from rss-parser's promise; never throws: a failure is `{ ok: false, error: ParseError }`. With
+ * `maxItems`, only that many of the newest items are normalised, and `cut` says how many were
+ * kept of how many listed (absent when the document listed no more than the cap).
  */
 import type { SourceConfig } from '../config/types.js';
 import { ParseError, describeError } from '../errors.js';
 import type { Article } from '../types.js';
 import { decodeBytes } from './charset.js';
 import { normaliseFeed } from './normalise/article.js';
+import { cleanText } from './normalise/text.js';
 import { canonicalLink } from './normalise/url.js';
 import { parseFeedText } from './parse/feed.js';
 import { detectPageChange } from './parse/page-change.js';
@@ -27,6 +30,8 @@ export interface ParseInput {
   readonly fetchedAt: Date;
   readonly source: SourceShape;
   readonly previousPageHash?: string | undefined;
+  /** The poll's item cap (the source's `maxItemsPerPoll`, else the settings'); default none. */
+  readonly maxItems?: number | undefined;
 }
 
 export interface FeedInfo {
@@ -34,8 +39,14 @@ export interface FeedInfo {
   readonly url: string | null;
 }
 
+/** The item cap at work: `kept` of the `listed` items went on to normalising. */
+export interface ItemsCut {
+  readonly kept: number;
+  readonly listed: number;
+}
+
 export type ParsedSource =
-  | { readonly ok: true; readonly feed: FeedInfo; readonly articles: Article[]; readonly pageHash?: string }
+  | { readonly ok: true; readonly feed: FeedInfo; readonly articles: Article[]; readonly cut?: ItemsCut; readonly pageHash?: string }
   | { readonly ok: false; readonly error: ParseError };
 
 async function parseByKind(text: string, input: ParseInput): Promise<{ feed: ParsedFeed; pageHash?: string }> {
@@ -61,11 +72,13 @@ export async function parseSourceBytes(input: ParseInput): Promise<ParsedSource>
     const pageChange = input.source.kind === 'page-change';
     const articles = normaliseFeed(
       pageChange ? { ...feed, items: feed.items.map((i) => ({ ...i, link: input.url ?? undefined })) } : feed,
-      { sourceId: input.source.id, url: input.url, fetchedAt: input.fetchedAt, lang: input.source.lang },
+      { sourceId: input.source.id, url: input.url, fetchedAt: input.fetchedAt, lang: input.source.lang, maxItems: input.maxItems },
     );
     const base = canonicalLink(feed.base, input.url) ?? input.url;
-    const info: FeedInfo = { title: feed.title.replace(/\s+/g, ' ').trim(), url: canonicalLink(feed.link, base) ?? input.url };
-    return { ok: true, feed: info, articles, ...(pageHash === undefined ? {} : { pageHash }) };
+    const info: FeedInfo = { title: cleanText(feed.title).replace(/\s+/g, ' ').trim(), url: canonicalLink(feed.link, base) ?? input.url };
+    const listed = feed.items.length;
+    const cut = input.maxItems !== undefined && listed > input.maxItems ? { cut: { kept: input.maxItems, listed } } : {};
+    return { ok: true, feed: info, articles, ...cut, ...(pageHash === undefined ? {} : { pageHash }) };
   } catch (e) {
     if (e instanceof ParseError) return { ok: false, error: e };
     return { ok: false, error: new ParseError('parse-error', `cannot read: ${describeError(e)}`, { cause: e }) };

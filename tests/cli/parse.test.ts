@@ -38,6 +38,18 @@ describe('belwatch parse', () => {
     expect(hasStackTrace(r.stderr)).toBe(false);
   });
 
+  it('prints no raw control characters in its human listing, and notes the item cap', () => {
+    const name = path.join(tmp, 'esc\u001b[2J.xml');
+    const items = Array.from({ length: 501 }, (_, i) => `<item><title>n${i} \u001b[31mred</title><link>https://a.example/${i}</link></item>`).join('');
+    writeFileSync(name, `<rss version="2.0"><channel><title>T\u001b]0;pwned\u0007</title>${items}</channel></rss>`);
+    const r = runCli(['parse', name]);
+    expect(r.code).toBe(0);
+    // eslint-disable-next-line no-control-regex
+    expect(r.stdout).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+    expect(r.stdout).toContain('esc\\x1b[2J.xml: T]0;pwned — 500 items (the newest 500 of 501 listed: maxItemsPerPoll)');
+    expect(r.stdout).toContain('  n0 [31mred');
+  });
+
   it('exits 0 when every input parsed', () => {
     const r = runCli(['parse', '--jsonl', path.join(FEEDS, 'ru-koi8r.xml'), path.join(FEEDS, 'atom-xml-base.xml')]);
     expect(r.code).toBe(0);

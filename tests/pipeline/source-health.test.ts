@@ -26,6 +26,13 @@ describe('recordPoll', () => {
     expect(recovered.itemsSeen).toBe(1);
   });
 
+  it('notes the item cap\'s cut of the last successful poll', () => {
+    const cut = polls([{ kind: 'ok', status: 200, items: 500, itemsCut: { kept: 500, listed: 20_000 } }]);
+    expect(cut.lastItemsCut).toBe('kept 500 of 20,000 items');
+    expect(recordPoll(cut, { kind: 'error', errorClass: 'timeout' }, 15 * MIN, T0 + 15 * MIN, mid).lastItemsCut).toBe('kept 500 of 20,000 items');
+    expect(recordPoll(cut, { kind: 'ok', status: 200, items: 20 }, 15 * MIN, T0 + 15 * MIN, mid).lastItemsCut).toBeNull();
+  });
+
   it('records no status for a failure that got none, not the last success\'s 200', () => {
     const h = polls([{ kind: 'ok', status: 200, items: 5 }, { kind: 'error', errorClass: 'timeout' }]);
     expect(h.lastStatus).toBeNull();

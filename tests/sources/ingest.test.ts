@@ -32,6 +32,21 @@ describe('ingestSource', () => {
     expect(second.cacheHints.maxAgeMs).toBe(300_000);
   });
 
+  it('keeps the newest items of a feed listing more than the item cap, and reports the cut', async () => {
+    const items = Array.from({ length: 1_200 }, (_, i) => `<item><title>n${i}</title><link>https://a.example/${i}</link><pubDate>${new Date(Date.UTC(2025, 0, 1) - i * 60_000).toUTCString()}</pubDate></item>`);
+    server.route('/feed', serve(`<rss version="2.0"><channel><title>t</title>${items.join('')}</channel></rss>`));
+    const byDefault = await ingestSource(source({}), testSettings(), {});
+    expect(byDefault.articles).toHaveLength(500);
+    expect(byDefault.articles[0]!.title).toBe('n0');
+    expect(byDefault.itemsCut).toEqual({ kept: 500, listed: 1_200 });
+    const settings = testSettings();
+    const fewer = await ingestSource(source({}), { ...settings, sources: { maxItemsPerPoll: 100 } }, {});
+    expect(fewer.articles).toHaveLength(100);
+    const own = await ingestSource(source({ maxItemsPerPoll: 2_000 }), { ...settings, sources: { maxItemsPerPoll: 100 } }, {});
+    expect(own.articles).toHaveLength(1_200);
+    expect(own.itemsCut).toBeUndefined();
+  });
+
   it('reports an empty 200 body (seen from one RFE/RL endpoint) as not-a-feed', async () => {
     server.route('/feed', serve(''));
     const r = await ingestSource(source({}), testSettings(), { etag: '"old"' });

@@ -25,6 +25,17 @@ describe('htmlToText', () => {
     expect(htmlToText(html)).toBe(text);
   });
 
+  it.each([
+    ['ANSI escapes, raw or as references', 'a\u001b[31mred\u001b[0m &#27;]0;title&#7; b\u0080\u009bc', 'a[31mred[0m ]0;title bc'],
+    ['bidi controls, the Arabic letter mark among them', 'x\u202eevil\u202c \u2066y\u2069 \u061c\u200e\u200fz', 'xevil y z'],
+    ['soft hyphens, word joiners and tag characters', 'Lukash\u00adenka\u2060 \u{e0041}hidden', 'Lukashenka hidden'],
+    ['tab, line feed, carriage return and NEL become one space', 'a\tb\nc\r\nd\u0085e', 'a b c d e'],
+    ['ZWNJ and ZWJ, which scripts and emoji need', '\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645 \u{1f468}\u200d\u{1f469}', '\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645 \u{1f468}\u200d\u{1f469}'],
+  ])('removes control and format characters: %s', (_label, input, text) => {
+    expect(htmlToText(input)).toBe(text);
+    expect(htmlToText(`<b>${input}</b>`)).toBe(text);
+  });
+
   it('takes time in proportion to the text for unclosed blocks and comments', () => {
     // a lazy block regex looked for the closer again from every opener: 20,000 openers took 1.5 s
     const started = Date.now();

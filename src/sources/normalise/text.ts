@@ -6,6 +6,16 @@
  * whitespace, including non-breaking spaces, collapses to single spaces. Feeds often escape HTML
  * twice, so if decoding reveals tags they are stripped once more: rule matching must never see
  * `class="center"`. Text without `<` or `&` takes a fast path. Any string is accepted.
+ *
+ * The result is clean (`cleanText`, applied after entities are decoded, so `&#27;` is caught too):
+ * no C0 or C1 control characters (a title carrying `ESC[31m` recoloured the terminal of whoever
+ * ran `belwatch parse` or `search`; tab, line feed and the other whitespace controls collapse to a
+ * space instead), and no format characters (Unicode category Cf) but two: bidirectional marks,
+ * embeddings, overrides and isolates (U+200E, U+200F, U+202A–U+202E, U+2066–U+2069, and the Arabic
+ * letter mark U+061C), soft hyphens, word joiners, invisible operators and tag characters either
+ * reorder what a reader sees or hide text from the reader and from rule matching ("Lukash\u00ADenka"
+ * does not match `Lukashenka`). ZWNJ (U+200C) and ZWJ (U+200D) stay: Persian, the Indic scripts and
+ * emoji sequences need them to join or not join letters, and neither can reorder or hide text.
  */
 import { decodeHTML } from 'entities';
 
@@ -20,7 +30,7 @@ const BLOCK_CLOSE: Record<string, RegExp> = {
 const TAG = /<\/?[a-zA-Z][^<>]*>|<![a-zA-Z][^<>]*>/g;
 // Whitespace as JS `\s` defines it (NBSP and the Unicode spaces included) plus U+200B. Single plain
 // spaces are not matched, so ordinary text costs no replacement.
-const WS = /[\t\n\r\v\f\u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff][\s\u200b]*| [\s\u200b]+/g;
+const WS = /[\t\n\r\v\f\u0085\u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff][\s\u0085\u200b]*| [\s\u0085\u200b]+/g;
 const VISIBLE_TAG = /<\/?[a-zA-Z][^<>]*>/;
 
 const NOT_TEXT_BLOCK = /<(?:script|style|noscript|template)\b|<!--/i;
@@ -30,8 +40,19 @@ function needsFullStrip(html: string): boolean {
   return NOT_TEXT_BLOCK.test(html);
 }
 
+// Controls and format characters, except the whitespace ones (collapsed to a space by WS) and ZWNJ/ZWJ.
+const UNSAFE = /(?![\t\n\v\f\r\u0085\u200b\ufeff]|\u200c|\u200d)[\p{Cc}\p{Cf}]/gu;
+
+/**
+ * `text` without control and format characters (see the module comment); whitespace is left as it
+ * is (tab, line feed, carriage return, NEL and the like), ZWNJ and ZWJ are kept.
+ */
+export function cleanText(text: string): string {
+  return text.replace(UNSAFE, '');
+}
+
 function collapse(s: string): string {
-  return s.replace(WS, ' ').trim();
+  return cleanText(s).replace(WS, ' ').trim();
 }
 
 /**

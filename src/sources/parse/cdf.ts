@@ -5,6 +5,7 @@
  * entity expansion, no DTD); nested channels contribute their items. Never throws on content.
  */
 import { load } from 'cheerio';
+import { descendantsNamed, type DomNode } from './dom-walk.js';
 import type { ParsedFeed, RawItem } from './parsed-feed.js';
 
 export function parseCdf(xml: string): ParsedFeed {
@@ -15,11 +16,11 @@ export function parseCdf(xml: string): ParsedFeed {
     const found = Object.entries(el.attr() ?? {}).find(([k]) => k.toLowerCase() === name);
     return found?.[1];
   };
-  const items: RawItem[] = channel
-    .find('item')
-    .toArray()
+  // descendantsNamed, not .find('item'): cheerio sorted 40,000 found items in the square of their number (8 s)
+  const root = channel.get(0) as DomNode | undefined;
+  const items: RawItem[] = (root === undefined ? [] : descendantsNamed(root, 'item'))
     .map((node) => {
-      const item = $(node);
+      const item = $(node as unknown as Parameters<typeof $>[0] & object);
       return {
         title: own(item, 'title') || undefined,
         link: attr(item, 'href'),

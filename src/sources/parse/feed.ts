@@ -21,7 +21,7 @@ import { textOf } from '../normalise/text.js';
 import { parseCdf } from './cdf.js';
 import { parseJsonFeed } from './json-feed.js';
 import type { ParsedFeed, RawItem } from './parsed-feed.js';
-import { ensureChannel, MAX_NESTING, nestsDeeperThan, repairEntities, reserialiseXml, stripDoctype, unprefixRss } from './xml-salvage.js';
+import { ensureChannel, findStartTag, MAX_NESTING, nestsDeeperThan, repairEntities, reserialiseXml, stripDoctype, unprefixRss } from './xml-salvage.js';
 
 type Obj = Record<string, unknown>;
 
@@ -111,8 +111,10 @@ function rawItem(item: Obj, isAtom: boolean): RawItem {
   };
 }
 
+const FEED_ROOT_TAG = /<(rss|feed|(?:[a-z]+:)?RDF)\b/i;
+
 function rootAttr(text: string, name: string): string | undefined {
-  const root = /<(?:rss|feed|(?:[a-z]+:)?RDF)\b[^>]*>/i.exec(text.slice(0, 64 * 1024))?.[0] ?? '';
+  const root = findStartTag(text.slice(0, 64 * 1024), FEED_ROOT_TAG)?.text ?? '';
   return new RegExp(`\\s${name}\\s*=\\s*["']([^"']*)["']`).exec(root)?.[1];
 }
 

@@ -18,13 +18,23 @@
  * Counted levels are a lower bound of parse5's: void elements (`<br>`, `<img>` …) and elements
  * whose end tag is implied (`<p>`, `<li>`, `<td>`, `<option>` …) are not counted, so sloppy but
  * ordinary markup — thousands of unclosed paragraphs or cells — never counts as deep. `<div/>` is
- * an open `div` in HTML, as parse5 reads it; only inside `<svg>` and `<math>` does `/>` close an
- * element (icon sprites are thousands of `<path/>`). An end tag closes the innermost open element
- * of its name and everything opened inside it; an end tag with no open element of its name closes
+ * an open `div` in HTML, as parse5 reads it. An end tag closes the innermost open element of its
+ * name and everything opened inside it; an end tag with no open element of its name closes
  * nothing (parse5 ignores it), so stray `</x>` cannot hide depth. A crafted page can still be
  * undercounted (nested tables count one level per table, not four), which costs parse5 at most a
  * few times the limit's time, never the square of a whole body.
+ *
+ * Foreign content follows parse5's tree builder: inside `<svg>` and `<math>` every element is
+ * counted (no void, implied-end or raw-text elements there: `<svg><title>` and `<svg><style>` hold
+ * markup, and `<svg><td>` nests) and `/>` closes an element (icon sprites are thousands of
+ * `<path/>`). Their HTML integration points — `foreignObject`, `desc` and `title` in SVG, `mi`,
+ * `mo`, `mn`, `ms` and `mtext` in MathML — hold HTML again, raw text and all. An HTML start tag
+ * that breaks out of foreign content (`<div>`, `<p>`, `<b>`, `<table>` …) closes the foreign
+ * elements around it first, as parse5 does. MathML's `annotation-xml` counts as foreign whatever
+ * its `encoding` (the bound cannot see attributes; reading HTML there as markup only counts more).
  */
+
+import { isLetter, OpenElements, readTag } from './tag-scan.js';
 
 /** Deepest nesting (as counted here) of a page that is parsed. */
 export const MAX_HTML_NESTING = 2000;
@@ -36,49 +46,18 @@ const RAW_TEXT = new Set(['script', 'style', 'textarea', 'title', 'xmp', 'iframe
 /** Per raw-text element, its end tag (`plaintext` has none: its text runs to the end of the page). */
 const RAW_TEXT_END = new Map([...RAW_TEXT].filter((n) => n !== 'plaintext').map((n) => [n, new RegExp(`</${n}[\\s/>]`, 'gi')]));
 
-const isLetter = (c: number): boolean => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
-const isSpace = (c: number): boolean => c === 32 || c === 9 || c === 10 || c === 12 || c === 13;
+/** HTML start tags that end foreign content (the HTML standard's list; `font` only with attributes, so not here). */
+const BREAKOUT = new Set(['b', 'big', 'blockquote', 'body', 'br', 'center', 'code', 'dd', 'div', 'dl', 'dt', 'em', 'embed', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'head', 'hr', 'i', 'img', 'li', 'listing', 'menu', 'meta', 'nobr', 'ol', 'p', 'pre', 'ruby', 's', 'small', 'span', 'strong', 'strike', 'sub', 'sup', 'table', 'tt', 'u', 'ul', 'var']);
+/** Per foreign namespace, the elements whose content is HTML again. */
+const INTEGRATION_POINTS = { svg: new Set(['foreignobject', 'desc', 'title']), math: new Set(['mi', 'mo', 'mn', 'ms', 'mtext']) } as const;
 
-interface Tag {
-  readonly name: string;
-  readonly end: boolean;
-  readonly selfClosing: boolean;
-  /** Index just after the tag's `>`. */
-  readonly next: number;
+/** What an open element says about its content: HTML rules, or the foreign rules of `svg`/`math`. */
+interface Content {
+  readonly ns: 'html' | 'svg' | 'math';
+  /** An HTML integration point: a foreign element whose content follows HTML rules. */
+  readonly html: boolean;
 }
-
-/** The tag starting at `lt` (`<` then a letter, or `</` then a letter), or null when the page ends inside it. */
-function readTag(html: string, lt: number, end: boolean): Tag | null {
-  let j = lt + (end ? 2 : 1);
-  const nameStart = j;
-  while (j < html.length) {
-    const c = html.charCodeAt(j);
-    if (isSpace(c) || c === 47 /* / */ || c === 62 /* > */) break;
-    j++;
-  }
-  const name = html.slice(nameStart, j).toLowerCase();
-  let selfClosing = false;
-  while (j < html.length) {
-    const c = html.charCodeAt(j);
-    if (c === 62 /* > */) return { name, end, selfClosing, next: j + 1 };
-    selfClosing = c === 47 && html.charCodeAt(j + 1) === 62;
-    if (c === 61 /* = */) {
-      let k = j + 1;
-      while (k < html.length && isSpace(html.charCodeAt(k))) k++;
-      const q = html.charCodeAt(k);
-      if (q === 34 || q === 39) {
-        const close = html.indexOf(q === 34 ? '"' : "'", k + 1);
-        if (close === -1) return null;
-        j = close + 1;
-        continue;
-      }
-      j = k;
-      continue;
-    }
-    j++;
-  }
-  return null;
-}
+const HTML_CONTENT: Content = { ns: 'html', html: true };
 
 /** Where the comment opened at `lt` (`<!--`) ends, or -1 when it runs to the end of the page. */
 function commentEnd(html: string, lt: number): number {
@@ -92,11 +71,8 @@ function commentEnd(html: string, lt: number): number {
 
 /** Whether `html` nests deeper than `max` counted levels somewhere (see the module comment). */
 export function htmlNestsDeeperThan(html: string, max: number = MAX_HTML_NESTING): boolean {
-  /** Names of the counted open elements, innermost last, and how many of each are open. */
-  const open: string[] = [];
-  const openCount = new Map<string, number>();
-  /** Open `svg` and `math` elements: inside them `/>` closes an element. */
-  let foreign = 0;
+  const open = new OpenElements<Content>();
+  const contentNow = (): Content => open.innermost()?.tag ?? HTML_CONTENT;
   let i = 0;
   for (let lt = html.indexOf('<', i); lt !== -1; lt = html.indexOf('<', i)) {
     const c = html.charCodeAt(lt + 1);
@@ -107,7 +83,7 @@ export function htmlNestsDeeperThan(html: string, max: number = MAX_HTML_NESTING
     }
     const end = c === 47; /* / */
     if (c === 33 || c === 63 /* ? */ || (end && !isLetter(html.charCodeAt(lt + 2)) && html.charCodeAt(lt + 2) !== 62)) {
-      // a bogus comment, to the next ">"
+      // a bogus comment, to the next ">" (CDATA in foreign content ends at "]]>", which ends in ">" too)
       const gt = html.indexOf('>', lt + 2);
       if (gt === -1) return false;
       i = gt + 1;
@@ -117,35 +93,41 @@ export function htmlNestsDeeperThan(html: string, max: number = MAX_HTML_NESTING
       i = lt + (end ? 3 : 1); // "</>" is dropped; "<" before anything else is text
       continue;
     }
-    const tag = readTag(html, lt, end);
+    const tag = readTag(html, lt, end, true);
     if (tag === null) return false;
     i = tag.next;
     const { name } = tag;
-    if (VOID.has(name) || IMPLIED_END.has(name)) continue;
-    const isForeignRoot = name === 'svg' || name === 'math';
     if (tag.end) {
-      if ((openCount.get(name) ?? 0) === 0) continue;
-      for (let closed = ''; closed !== name; ) {
-        closed = open.pop()!;
-        openCount.set(closed, (openCount.get(closed) ?? 1) - 1);
-        if (closed === 'svg' || closed === 'math') foreign--;
+      open.close(name);
+      continue;
+    }
+    let content = contentNow();
+    if (!content.html && BREAKOUT.has(name)) {
+      while (!contentNow().html) open.pop();
+      content = contentNow();
+    }
+    if (!content.html) {
+      // a foreign element: its namespace's rules, whatever its name
+      if (tag.selfClosing) continue;
+      const ns = content.ns === 'math' ? 'math' : 'svg';
+      open.push(name, { ns, html: INTEGRATION_POINTS[ns].has(name) });
+    } else {
+      if (VOID.has(name) || IMPLIED_END.has(name)) continue;
+      if (RAW_TEXT.has(name)) {
+        const close = RAW_TEXT_END.get(name);
+        if (close === undefined) return false; // plaintext
+        close.lastIndex = i;
+        const m = close.exec(html);
+        if (m === null) return false;
+        i = m.index; // the end tag itself is read next (and closes nothing: raw text is not counted)
+        continue;
       }
-      continue;
+      if (name === 'svg' || name === 'math') {
+        if (tag.selfClosing) continue;
+        open.push(name, { ns: name, html: false });
+      } else open.push(name, HTML_CONTENT);
     }
-    if (RAW_TEXT.has(name)) {
-      const close = RAW_TEXT_END.get(name);
-      if (close === undefined) return false; // plaintext
-      close.lastIndex = i;
-      const m = close.exec(html);
-      if (m === null) return false;
-      i = m.index; // the end tag itself is read next (and closes nothing: raw text is not counted)
-      continue;
-    }
-    if (tag.selfClosing && (foreign > 0 || isForeignRoot)) continue;
-    if (isForeignRoot) foreign++;
-    open.push(name);
-    openCount.set(name, (openCount.get(name) ?? 0) + 1);
-    if (open.length > max) return true;
+    if (open.depth > max) return true;
   }
   return false;
 }

@@ -13,6 +13,7 @@
 import { createHash } from 'node:crypto';
 import { load } from 'cheerio';
 import { ParseError } from '../../errors.js';
+import { textOfTree, withinSkipped, type DomNode } from './dom-walk.js';
 import type { ParsedFeed } from './parsed-feed.js';
 import type { PageSelectors } from './page.js';
 
@@ -22,20 +23,29 @@ export interface PageChange {
   readonly feed: ParsedFeed;
 }
 
-const NOISE = 'script, style, noscript, template, iframe, form, nav, header, footer, aside, [role=navigation], [aria-hidden=true]';
+const NOISE = new Set(['script', 'style', 'noscript', 'template', 'iframe', 'form', 'nav', 'header', 'footer', 'aside']);
+const isNoise = (el: DomNode): boolean => NOISE.has(el.name ?? '') || el.attribs?.['role'] === 'navigation' || el.attribs?.['aria-hidden'] === 'true';
+const BLOCKS = new Set(['br', 'p', 'div', 'li', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'td']);
+const TEXT_WALK = { skip: isNoise, spaceAfter: (el: DomNode): boolean => BLOCKS.has(el.name ?? '') };
 
+/**
+ * The main text, walked once (`textOfTree`): noise elements are skipped rather than removed and
+ * blocks followed by a space rather than given a text node (`.remove()` and `.after()` splice the
+ * parent's children once per element; 1 MB of `<br>` never finished). The text is the same, so
+ * the hash of a page does not change with this.
+ */
 export function extractMainText(html: string, contentSelector?: string): { title: string; text: string; lang: string | undefined } {
   const $ = load(html);
   const title = ($('h1').first().text() || $('title').first().text()).replace(/\s+/g, ' ').trim();
   const lang = $('html').attr('lang') ?? undefined;
-  $(NOISE).remove();
-  let $main = contentSelector ? $(contentSelector).first() : $('main, article, [role=main]').first();
+  const outsideNoise = (_i: number, el: unknown): boolean => !withinSkipped(el as DomNode, isNoise);
+  let $main = (contentSelector ? $(contentSelector) : $('main, article, [role=main]')).filter(outsideNoise).first();
   if (contentSelector && $main.length === 0) {
     throw new ParseError('selector-broke', `content selector ${JSON.stringify(contentSelector)} matched nothing`);
   }
-  if ($main.length === 0) $main = $('body');
-  $main.find('br, p, div, li, h1, h2, h3, h4, h5, h6, td').after(' ');
-  const text = $main.text().replace(/\s+/g, ' ').trim();
+  if ($main.length === 0) $main = $('body').first();
+  const root = $main.get(0) as DomNode | undefined;
+  const text = root === undefined ? '' : textOfTree(root, TEXT_WALK).replace(/\s+/g, ' ').trim();
   return { title, text, lang };
 }
 

@@ -12,7 +12,9 @@
  *   `{"file", "ok": false, "error": "<kind>: <one-line reason>"}`, written as each input finishes;
  * - neither: a short human-readable listing.
  * Exit status 0 when every input parsed, 1 when any was refused; never a stack trace. Inputs are
- * processed one at a time in one process, so thousands of files are cheap.
+ * processed one at a time in one process, so thousands of files are cheap. Each is parsed in the
+ * parse pool as the service parses it, within `parse.cpuBudget` (a document over it is refused as
+ * `parse-timeout`); the settings are the configuration's when one was loaded, else the defaults.
  */
 import { existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
@@ -22,7 +24,8 @@ import { DEFAULT_MAX_BODY_BYTES, settingsFileSchema } from '../config/schema.js'
 import type { Config, Settings, SourceConfig } from '../config/types.js';
 import { describeError, InputError, UsageError } from '../errors.js';
 import { fetchUrl } from '../sources/fetch/fetch-url.js';
-import { parseSourceBytes, type ParsedSource, type SourceShape } from '../sources/parse-source.js';
+import { closeParsePool, parseSourceInPool, type ParsePoolSettings } from '../sources/parse-pool.js';
+import type { ParsedSource, SourceShape } from '../sources/parse-source.js';
 import { globalOptions, loadCliConfig } from './context.js';
 
 interface ParseOptions {
@@ -42,13 +45,21 @@ interface Caps {
   readonly file: number;
 }
 
-async function readInput(arg: string, settings: () => Settings, source: SourceShape | SourceConfig, caps: Caps): Promise<InputResult> {
+/** How to read an input: the fetch settings (loaded on the first URL), the parse pool's, the source and the caps. */
+interface Reading {
+  readonly settings: () => Settings;
+  readonly parse: () => ParsePoolSettings;
+  readonly source: SourceShape | SourceConfig;
+  readonly caps: Caps;
+}
+
+async function readInput(arg: string, { settings, parse, source, caps }: Reading): Promise<InputResult> {
   const fetchedAt = new Date();
   if (isUrl(arg)) {
     const res = await fetchUrl(arg, { settings: settings(), maxBodyBytes: caps.source });
     if (res.kind === 'error') return { ok: false, error: res.error };
     if (res.kind === 'not-modified') return { ok: false, error: new InputError(`${arg}: HTTP 304 without a request validator`) };
-    return parseSourceBytes({ bytes: res.body, contentType: res.contentType, url: res.url, fetchedAt, source });
+    return parseSourceInPool({ bytes: res.body, contentType: res.contentType, url: res.url, fetchedAt, source }, parse());
   }
   let bytes: Buffer;
   try {
@@ -59,7 +70,7 @@ async function readInput(arg: string, settings: () => Settings, source: SourceSh
     return { ok: false, error: new InputError(`cannot read ${arg}: ${(e as { code?: string }).code ?? describeError(e)}`) };
   }
   // A file read as a configured source resolves its relative links against that source's URL.
-  return parseSourceBytes({ bytes, url: 'url' in source ? source.url : null, fetchedAt, source });
+  return parseSourceInPool({ bytes, url: 'url' in source ? source.url : null, fetchedAt, source }, parse());
 }
 
 function reasonOf(r: Extract<InputResult, { ok: false }>): string {
@@ -105,20 +116,32 @@ export function registerParse(program: Command): void {
       };
       const sourceCap = 'maxBodyBytes' in source ? source.maxBodyBytes : undefined;
       const caps: Caps = { source: sourceCap, file: sourceCap ?? config?.settings.http.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES };
-      let refused = 0;
-      for (const arg of inputs) {
-        const r = await readInput(arg, lazySettings, source, caps);
-        if (!r.ok) refused++;
-        if (opts.jsonl) {
-          const line = r.ok ? { file: arg, ok: true, feed: r.feed, items: r.articles } : { file: arg, ok: false, error: reasonOf(r) };
-          process.stdout.write(`${JSON.stringify(line)}\n`);
-        } else if (opts.json) {
-          if (!r.ok) throw new InputError(`${arg}: ${reasonOf(r)}`);
-          process.stdout.write(`${JSON.stringify({ feed: r.feed, items: r.articles }, null, 2)}\n`);
-        } else {
-          printHuman(arg, r);
-        }
+      // Files parse with the configuration's parse settings when one was loaded, else the defaults.
+      const defaults = settingsFileSchema.parse({}).parse;
+      const parse = (): ParsePoolSettings => settings?.parse ?? defaults;
+      const reading: Reading = { settings: lazySettings, parse, source, caps };
+      try {
+        await printInputs(inputs, reading, opts);
+      } finally {
+        await closeParsePool();
       }
-      if (refused > 0) process.exitCode = 1;
     });
+}
+
+async function printInputs(inputs: readonly string[], reading: Reading, opts: ParseOptions): Promise<void> {
+  let refused = 0;
+  for (const arg of inputs) {
+    const r = await readInput(arg, reading);
+    if (!r.ok) refused++;
+    if (opts.jsonl) {
+      const line = r.ok ? { file: arg, ok: true, feed: r.feed, items: r.articles } : { file: arg, ok: false, error: reasonOf(r) };
+      process.stdout.write(`${JSON.stringify(line)}\n`);
+    } else if (opts.json) {
+      if (!r.ok) throw new InputError(`${arg}: ${reasonOf(r)}`);
+      process.stdout.write(`${JSON.stringify({ feed: r.feed, items: r.articles }, null, 2)}\n`);
+    } else {
+      printHuman(arg, r);
+    }
+  }
+  if (refused > 0) process.exitCode = 1;
 }

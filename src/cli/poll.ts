@@ -52,13 +52,14 @@ export function registerPoll(program: Command): void {
     .option('--json', 'print one JSON object with the counts')
     .action(async (opts: PollOptions, cmd: Command) => {
       if (!opts.once) throw new UsageError('poll needs --once (the scheduled service is `belwatch run`)');
-      const [{ createLogger }, { serviceDeps }, { buildRuntime }, { pollSource }, { processInline }, { connectRedis, Keys, pingRedis }] = await Promise.all([
+      const [{ createLogger }, { serviceDeps }, { buildRuntime }, { pollSource }, { processInline }, { connectRedis, Keys, pingRedis }, { closeParsePool }] = await Promise.all([
         import('../log.js'),
         import('../pipeline/adapters.js'),
         import('../pipeline/context.js'),
         import('../pipeline/poll-source.js'),
         import('../pipeline/sinks.js'),
         import('../store/redis.js'),
+        import('../sources/parse-pool.js'),
       ]);
       const config = loadCliConfig(cmd);
       const sources = config.sources.filter((s) => (opts.source ? s.id === opts.source : s.enabled));
@@ -84,6 +85,7 @@ export function registerPoll(program: Command): void {
         if (opts.json) process.stdout.write(`${JSON.stringify(report)}\n`);
         else process.stdout.write(formatPollReport(polls, report));
       } finally {
+        await closeParsePool();
         await redis.quit().catch(() => redis.disconnect());
       }
     });

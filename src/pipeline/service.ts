@@ -25,6 +25,7 @@ import type { Logger } from '../log.js';
 import { createDashboard } from '../server/dashboard.js';
 import { createMetrics, type Metrics } from '../server/metrics.js';
 import { startHttpServer, type RunningServer } from '../server/http.js';
+import { closeParsePool } from '../sources/parse-pool.js';
 import { trimArchive } from '../store/archive.js';
 import { readAllHealth } from '../store/health.js';
 import { startRedisClock } from '../store/clock.js';
@@ -278,6 +279,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
         if (handedBack === 'timeout') await Promise.all(workers.map((wk) => wk.close(true)));
       }
       await queues.close();
+      await closeParsePool();
       await channels?.close();
       await http?.close();
       watch.close();

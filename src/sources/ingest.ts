@@ -2,7 +2,10 @@
  * `ingestSource`: one poll of one source, the story the pipeline's fetch job tells (miniflux's
  * RefreshFeed): fetch with the validators from the last response -> stop on 304 -> decode and parse
  * as the source's kind -> normalise -> for `fullText` sources, fetch each new article page (same
- * client, guard and limits) and put Readability's main text into `content`.
+ * client, guard and limits) and put Readability's main text into `content`. Decoding, parsing and
+ * the full-text extraction run in the parse pool (src/sources/parse-pool.ts), each document within
+ * the CPU budget `parse.cpuBudget`: a feed over it is a `parse-timeout`, an article page over it
+ * keeps the feed's content.
  *
  * Never throws. The result carries the articles, the state to persist for the next poll (ETag,
  * Last-Modified, page-change hash: unchanged on a failure, so a later 304 still works), the
@@ -12,14 +15,13 @@
 import type { Settings, SourceConfig } from '../config/types.js';
 import type { FetchError, ParseError } from '../errors.js';
 import type { Article } from '../types.js';
-import { decodeBytes } from './charset.js';
 import type { CacheHints } from './fetch/cache-hints.js';
 import { fetchUrl, type FetchOptions } from './fetch/fetch-url.js';
 import type { LookupFn } from './fetch/guarded-dispatcher.js';
 import type { HostLimiter } from './fetch/host-limiter.js';
 import type { Dispatcher } from 'undici';
-import { extractFullText } from './parse/full-text.js';
-import { parseSourceBytes, type FeedInfo } from './parse-source.js';
+import type { FeedInfo } from './parse-source.js';
+import { extractFullTextInPool, parseSourceInPool } from './parse-pool.js';
 
 export interface IngestState {
   readonly etag?: string | undefined;
@@ -75,7 +77,7 @@ async function addFullText(articles: Article[], source: SourceConfig, settings: 
       budget--;
       const res = await fetchUrl(a.url, { ...base, accept: FULL_TEXT_ACCEPT });
       if (res.kind !== 'ok') return a;
-      const text = extractFullText(decodeBytes(res.body, res.contentType).text);
+      const text = await extractFullTextInPool(res.body, res.contentType, settings.parse, opts.signal);
       return text !== null && text.length > a.content.length ? { ...a, content: text } : a;
     }),
   );
@@ -103,14 +105,11 @@ export async function ingestSource(
     pageHash: state.pageHash,
   };
   const common = { cacheHints: res.cacheHints, httpStatus: res.status, finalUrl: res.url };
-  const parsed = await parseSourceBytes({
-    bytes: res.body,
-    contentType: res.contentType,
-    url: res.url,
-    fetchedAt,
-    source,
-    previousPageHash: state.pageHash,
-  });
+  const parsed = await parseSourceInPool(
+    { bytes: res.body, contentType: res.contentType, url: res.url, fetchedAt, source, previousPageHash: state.pageHash },
+    settings.parse,
+    opts.signal,
+  );
   if (!parsed.ok) return { ...common, status: 'error', articles: [], feed: null, state, error: parsed.error };
   const articles = source.fullText ? await addFullText(parsed.articles, source, settings, opts) : parsed.articles;
   return {

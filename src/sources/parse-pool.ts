@@ -7,20 +7,22 @@
  * it. CPU time, not wall time, because on a loaded machine a wall-clock budget refuses innocent
  * feeds whose thread merely waited for a core. The worker writes its kernel thread id and CPU time
  * into a shared meter when it starts a document; the main thread reads that thread's
- * `/proc/self/task/<tid>/stat` every few tens of milliseconds and, past the budget, aborts the task:
- * piscina terminates the worker (and starts a fresh one), and the document is refused with a
+ * `/proc/self/task/<tid>/stat` every few tens of milliseconds and, past the budget, aborts the
+ * task: piscina terminates the worker (and starts a fresh one), and the document is refused with a
  * `ParseError` of kind `parse-timeout`. Wall time still caps a document at `WALL_FACTOR` times the
  * budget (a thread that got less than a fifth of a core for that long means an overloaded machine,
  * and the poll must end). Where a thread's CPU time cannot be read (no procfs: not Linux) the
  * budget is wall time, `FALLBACK_WALL_FACTOR` times the budget. Time spent queued for a worker is
- * never counted. A worker that exceeds its heap (`parse.workerHeapMb`) is ended by Node and the
- * document refused as `parse-error`; the process is unharmed.
+ * never counted; documents wait smallest first (parse-queue.ts). A worker that exceeds its heap
+ * (`parse.workerHeapMb`) is ended by Node and the document refused as `parse-error`; the process is
+ * unharmed.
  *
  * Lifecycle: one pool per process, started on the first document and sized by `parse.workers`
  * (default min(2, cores)); a reload with another `workers` or `workerHeapMb` replaces it (the old
- * one finishes its documents), a new `cpuBudget` applies from the next document. `closeParsePool()` ends it; the service's `close()` and the CLI commands call it,
- * and idle workers never hold a process open. The worker file is the compiled `parse-worker.js`
- * next to this module, or under tsx/vitest the TypeScript source loaded through tsx's loader.
+ * one finishes its documents), a new `cpuBudget` applies from the next document. `closeParsePool()`
+ * ends it; the service's `close()` and the CLI commands call it, and idle workers never hold a
+ * process open. The worker file is the compiled `parse-worker.js` next to this module, or under
+ * tsx/vitest the TypeScript source loaded through tsx's loader.
  */
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -29,6 +31,7 @@ import { Piscina } from 'piscina';
 import type { Settings } from '../config/types.js';
 import { describeError, ParseError } from '../errors.js';
 import type { ParseInput, ParsedSource, SourceShape } from './parse-source.js';
+import { SmallestFirstGate } from './parse-queue.js';
 import { METER_BYTES, meterViews, type ParseTask, type ParseTaskResult } from './parse-task.js';
 import { MS_PER_TICK, threadCpuTicks } from './thread-cpu.js';
 
@@ -67,11 +70,13 @@ function overBudget(over: NonNullable<Watch['over']>, budget: number): string {
 
 class ParsePool {
   private readonly piscina: Piscina<ParseTask, ParseTaskResult>;
+  private readonly gate: SmallestFirstGate;
   private readonly running = new Set<Watch>();
   private timer: NodeJS.Timeout | undefined;
   private sampling = false;
 
   constructor(readonly settings: Pick<ParsePoolSettings, 'workers' | 'workerHeapMb'>) {
+    this.gate = new SmallestFirstGate(settings.workers);
     this.piscina = new Piscina({
       ...workerScript(),
       name: 'default',
@@ -80,12 +85,21 @@ class ParsePool {
       idleTimeout: 60_000,
       resourceLimits: { maxOldGenerationSizeMb: settings.workerHeapMb },
     });
+    // A worker that dies between tasks is replaced by piscina; its error must not end the process
+    // (an 'error' event without a listener would throw). A task's own failure reaches its caller.
+    this.piscina.on('error', () => undefined);
   }
 
   async run(make: (meter: SharedArrayBuffer) => ParseTask, budget: number, signal: AbortSignal | undefined): Promise<ParseTaskResult> {
     const meter = new SharedArrayBuffer(METER_BYTES);
     const watch: Watch = { budget, ...meterViews(meter), controller: new AbortController() };
     const task = make(meter);
+    let leave: () => void;
+    try {
+      leave = await this.gate.enter(task.bytes.byteLength, signal);
+    } catch (e) {
+      return { ok: false, kind: 'parse-error', message: `parse aborted: ${describeError(e)}` };
+    }
     const stop = signal ? AbortSignal.any([signal, watch.controller.signal]) : watch.controller.signal;
     this.watch(watch);
     try {
@@ -94,6 +108,7 @@ class ParsePool {
       return this.failure(e, watch);
     } finally {
       this.unwatch(watch);
+      leave();
     }
   }
 

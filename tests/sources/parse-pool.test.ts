@@ -8,6 +8,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { settingsFileSchema } from '../../src/config/schema.js';
 import { closeParsePool, extractFullTextInPool, parseSourceInPool, type ParsePoolSettings } from '../../src/sources/parse-pool.js';
+import { SmallestFirstGate } from '../../src/sources/parse-queue.js';
 import { parseSourceBytes, type ParseInput } from '../../src/sources/parse-source.js';
 import { statTicks } from '../../src/sources/thread-cpu.js';
 import { rssFeed } from '../helpers/fixture-server.js';
@@ -76,11 +77,14 @@ describe('parse pool', () => {
     expect(next.ok && next.articles.map((a) => a.title)).toEqual(['Item 0 on sanctions', 'Item 1 on sanctions', 'Item 2 on sanctions']);
   });
 
-  it('does not count the time a document waits for a worker against its budget', async () => {
+  it('does not count the time a document waits for a worker against its budget, and lets smaller documents go first', async () => {
     const one = settings({ workers: 1, cpuBudget: 2_000 });
-    const docs = Array.from({ length: 4 }, () => parseSourceInPool(feedInput(bigFeed(1500)), one));
-    const results = await Promise.all(docs);
+    const finished: string[] = [];
+    const parse = (label: string, items: number) => parseSourceInPool(feedInput(bigFeed(items)), one).then((r) => (finished.push(label), r));
+    const results = await Promise.all([parse('big 1', 1500), parse('big 2', 1500), parse('big 3', 1500), parse('small', 3)]);
     expect(results.map((r) => r.ok)).toEqual([true, true, true, true]);
+    // the first big one was running when the small one came; the small one went before the queued big ones
+    expect(finished).toEqual(['big 1', 'small', 'big 2', 'big 3']);
   });
 
   it('extracts an article page\'s text in a worker, and gives none for a page over the budget', async () => {
@@ -112,5 +116,32 @@ describe('statTicks', () => {
     const line = '4242 (node (worker) x) R 1 2 3 0 -1 4194368 1865 0 0 0 37 5 0 0 20 0 8 0 30313 1562161152 12979';
     expect(statTicks(line)).toBe(42);
     expect(statTicks('garbage')).toBeNull();
+  });
+});
+
+describe('SmallestFirstGate', () => {
+  it('lets the smallest waiting document in first, equal sizes in arrival order, and drops a waiter whose signal aborts', async () => {
+    const gate = new SmallestFirstGate(1);
+    const order: string[] = [];
+    const first = await gate.enter(900);
+    const aborted = new AbortController();
+    const leaves: (() => void)[] = [];
+    const enter = (label: string, bytes: number) => gate.enter(bytes).then((leave) => void (order.push(label), leaves.push(leave)));
+    const waits = [enter('500 a', 500), enter('20 a', 20), enter('500 b', 500), enter('20 b', 20)];
+    const dropped = gate.enter(1, aborted.signal);
+    aborted.abort(new Error('shutting down'));
+    await expect(dropped).rejects.toThrow('shutting down');
+    expect(gate.queued).toBe(4);
+    first();
+    first(); // a second call frees nothing more
+    const tick = () => new Promise((r) => setImmediate(r));
+    for (let k = 0; k < 4; k++) {
+      await tick();
+      expect(leaves).toHaveLength(k + 1); // one slot: one document at a time
+      leaves[k]?.();
+    }
+    await Promise.all(waits);
+    expect(order).toEqual(['20 a', '20 b', '500 a', '500 b']);
+    expect(gate.queued).toBe(0);
   });
 });

@@ -1,6 +1,7 @@
 /**
- * The order in which documents wait for a parse worker: smallest first, in arrival order among
- * equals. A healthy feed of a few hundred KB then never waits behind hostile megabytes that may
+ * The order in which documents wait for a parse worker: smallest first by size class (powers of
+ * two: 300 KB and 500 KB are one class), in arrival order within a class, so that among hostile
+ * documents of about one size the one polled again soonest does not overtake the others. A healthy feed of a few hundred KB then never waits behind hostile megabytes that may
  * each hold a worker for a whole CPU budget; a big document waits only while smaller ones are
  * queued, and those are quick.
  *
@@ -11,8 +12,11 @@
  * `enter` rejects with the signal's reason.
  */
 
+/** A document's size class: documents within a factor of two of each other wait in arrival order. */
+const sizeClass = (bytes: number): number => Math.floor(Math.log2(Math.max(1, bytes)));
+
 interface Waiter {
-  readonly bytes: number;
+  readonly sizeClass: number;
   readonly start: () => void;
 }
 
@@ -47,14 +51,14 @@ export class SmallestFirstGate {
         reject(signal?.reason as Error);
       };
       const waiter: Waiter = {
-        bytes,
+        sizeClass: sizeClass(bytes),
         start: () => {
           signal?.removeEventListener('abort', onAbort);
           resolve();
         },
       };
       let i = this.waiting.length;
-      while (i > 0 && (this.waiting[i - 1]?.bytes ?? 0) > bytes) i--;
+      while (i > 0 && (this.waiting[i - 1]?.sizeClass ?? 0) > waiter.sizeClass) i--;
       this.waiting.splice(i, 0, waiter);
       signal?.addEventListener('abort', onAbort, { once: true });
     });

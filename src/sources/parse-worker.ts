@@ -6,23 +6,14 @@
  * only the document, to the CPU budget. Never throws for a document: failures are answers.
  */
 import { decodeBytes } from './charset.js';
-import type * as FullTextModule from './parse/full-text.js';
+import { extractFullText } from './parse/full-text.js';
 import { parseSourceBytes } from './parse-source.js';
 import { startMeter, type ParseTask, type ParseTaskResult } from './parse-task.js';
-
-// linkedom and Readability load on a worker's first article page, not with every fresh worker
-// (a worker ended over its budget is replaced, and the replacement's start is time nobody parses).
-type FullText = typeof FullTextModule;
-let fullTextModule: Promise<FullText> | undefined;
-const fullText = (): Promise<FullText> => (fullTextModule ??= import('./parse/full-text.js'));
 
 export default async function runParseTask(task: ParseTask): Promise<ParseTaskResult> {
   startMeter(task.meter);
   const bytes = Buffer.from(task.bytes.buffer, task.bytes.byteOffset, task.bytes.byteLength);
-  if (task.op === 'full-text') {
-    const { extractFullText } = await fullText();
-    return { ok: true, text: extractFullText(decodeBytes(bytes, task.contentType).text) };
-  }
+  if (task.op === 'full-text') return { ok: true, text: extractFullText(decodeBytes(bytes, task.contentType).text) };
   const r = await parseSourceBytes({ ...task.input, bytes });
   return r.ok ? r : { ok: false, kind: r.error.kind, message: r.error.message };
 }

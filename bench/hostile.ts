@@ -126,7 +126,8 @@ async function healthzUnderHostilePolls(): Promise<string[]> {
     lines.push('| source | polls | last outcome |', '| --- | --- | --- |');
     for (const id of [...HOSTILE_SHAPES, 'healthy']) {
       const h = await readHealth(redis, keys, id);
-      lines.push(`| ${id} | ${h.polls} | ${h.lastErrorClass ? `${h.lastErrorClass}: ${h.lastErrorMessage ?? ''}` : `ok, ${h.lastItemCount ?? 0} items`} |`);
+      const outcome = h.polls === 0 ? 'not polled yet (waiting for a worker)' : h.lastErrorClass ? `${h.lastErrorClass}: ${h.lastErrorMessage ?? ''}` : `ok, ${h.lastItemCount ?? 0} items`;
+      lines.push(`| ${id} | ${h.polls} | ${outcome} |`);
     }
     return lines;
   } finally {

@@ -95,7 +95,8 @@ it('hostile documents: every shape parsed or refused off the event loop, healthy
   for (const [shape, id] of ids) {
     const h = await readHealth(w.redis, w.keys, id);
     if (h.polls === 0) unpolled++;
-    outcomes.push([`${shape} (${h.polls} polls)`, h.lastErrorClass ? `${h.lastErrorClass}: ${(h.lastErrorMessage ?? '').slice(0, 120)}` : `ok, ${h.lastItemCount ?? 0} items`]);
+    const outcome = h.polls === 0 ? 'not polled yet' : h.lastErrorClass ? `${h.lastErrorClass}: ${(h.lastErrorMessage ?? '').slice(0, 120)}` : `ok, ${h.lastItemCount ?? 0} items`;
+    outcomes.push([`${shape} (${h.polls} polls)`, outcome]);
   }
   const p99 = pct(sorted, 99);
   const figures: [string, string][] = [

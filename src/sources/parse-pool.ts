@@ -13,7 +13,7 @@
  * budget (a thread that got less than a fifth of a core for that long means an overloaded machine,
  * and the poll must end). Where a thread's CPU time cannot be read (no procfs: not Linux) the
  * budget is wall time, `FALLBACK_WALL_FACTOR` times the budget. Time spent queued for a worker is
- * never counted; documents wait smallest first (parse-queue.ts). A worker that exceeds its heap
+ * never counted; documents wait smallest first, and documents under 256 KiB have a thread of their own (parse-queue.ts). A worker that exceeds its heap
  * (`parse.workerHeapMb`) is ended by Node and the document refused as `parse-error`; the process is
  * unharmed.
  *
@@ -76,12 +76,13 @@ class ParsePool {
   private sampling = false;
 
   constructor(readonly settings: Pick<ParsePoolSettings, 'workers' | 'workerHeapMb'>) {
-    this.gate = new SmallestFirstGate(settings.workers);
+    // one more thread than workers: the express slot for small documents (parse-queue.ts)
+    this.gate = new SmallestFirstGate(settings.workers, 1);
     this.piscina = new Piscina({
       ...workerScript(),
       name: 'default',
-      minThreads: settings.workers,
-      maxThreads: settings.workers,
+      minThreads: settings.workers + 1,
+      maxThreads: settings.workers + 1,
       idleTimeout: 60_000,
       resourceLimits: { maxOldGenerationSizeMb: settings.workerHeapMb },
     });

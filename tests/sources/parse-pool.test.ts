@@ -77,14 +77,14 @@ describe('parse pool', () => {
     expect(next.ok && next.articles.map((a) => a.title)).toEqual(['Item 0 on sanctions', 'Item 1 on sanctions', 'Item 2 on sanctions']);
   });
 
-  it('does not count the time a document waits for a worker against its budget, and lets smaller documents go first', async () => {
+  it('does not count the time a document waits for a worker against its budget, and a small document does not wait behind big ones', async () => {
     const one = settings({ workers: 1, cpuBudget: 2_000 });
     const finished: string[] = [];
     const parse = (label: string, items: number) => parseSourceInPool(feedInput(bigFeed(items)), one).then((r) => (finished.push(label), r));
     const results = await Promise.all([parse('big 1', 1500), parse('big 2', 1500), parse('big 3', 1500), parse('small', 3)]);
     expect(results.map((r) => r.ok)).toEqual([true, true, true, true]);
-    // the first big one was running when the small one came; the small one went before the queued big ones
-    expect(finished).toEqual(['big 1', 'small', 'big 2', 'big 3']);
+    // the first big one was running when the small one came: the small one took the express thread
+    expect(finished).toEqual(['small', 'big 1', 'big 2', 'big 3']);
   });
 
   it('extracts an article page\'s text in a worker, and gives none for a page over the budget', async () => {
@@ -120,8 +120,35 @@ describe('statTicks', () => {
 });
 
 describe('SmallestFirstGate', () => {
+  it('gives small documents the express slot while the worker slots are taken, and hands it only to small ones', async () => {
+    const gate = new SmallestFirstGate(1, 1);
+    const order: string[] = [];
+    const leaves = new Map<string, () => void>();
+    const enter = (label: string, bytes: number) => gate.enter(bytes).then((leave) => void (order.push(label), leaves.set(label, leave)));
+    const tick = () => new Promise((r) => setImmediate(r));
+    const waits = [enter('big 1', 4_000_000), enter('big 2', 4_000_000), enter('small 1', 5_000), enter('small 2', 5_000)];
+    await tick();
+    expect(order).toEqual(['big 1', 'small 1']);
+    leaves.get('small 1')?.(); // the express slot: to small 2, not to big 2 waiting before it
+    await tick();
+    expect(order).toEqual(['big 1', 'small 1', 'small 2']);
+    leaves.get('small 2')?.(); // nothing small waits: the express slot stays free
+    await tick();
+    expect(gate.queued).toBe(1);
+    leaves.get('big 1')?.();
+    await tick();
+    expect(order).toEqual(['big 1', 'small 1', 'small 2', 'big 2']);
+    leaves.get('big 2')?.();
+    await Promise.all(waits);
+    // both slots free again: a big and a small document enter at once
+    const both = await Promise.all([gate.enter(4_000_000), gate.enter(5_000)]);
+    expect(gate.queued).toBe(0);
+    for (const leave of both) leave();
+  });
+
+
   it('lets the smallest waiting document in first, sizes within a factor of two in arrival order, and drops a waiter whose signal aborts', async () => {
-    const gate = new SmallestFirstGate(1);
+    const gate = new SmallestFirstGate(1, 0);
     const order: string[] = [];
     const first = await gate.enter(900);
     const aborted = new AbortController();

@@ -15,7 +15,7 @@ export const ERROR_CODES = {
   BW_INPUT: 'thrown when an input file given on the command line cannot be read or is malformed',
   BW_RULE: 'thrown when a watch rule query cannot be parsed or compiled; `problems` lists each with file:line:col',
   BW_FETCH: 'thrown when a source cannot be fetched; `kind` says which (dns, connect, tls, timeout, protocol, too-large, http-status, blocked-address)',
-  BW_PARSE: 'thrown when fetched bytes are not a feed or page belwatch can read (not-a-feed, parse-error, selector-broke)',
+  BW_PARSE: 'thrown when fetched bytes are not a feed or page belwatch can read (not-a-feed, parse-error, selector-broke), or parsing them took more than the CPU budget (parse-timeout)',
   BW_REDIS: 'thrown when Redis cannot be reached or answers in a way belwatch cannot work with',
   BW_CHANNEL: 'thrown when a delivery channel fails; `permanent` says whether retrying can help',
   BW_LISTEN: 'thrown when the HTTP server cannot listen on its address; the message names the port and the setting that chose it',
@@ -114,8 +114,8 @@ export class FetchError extends BelwatchError {
   }
 }
 
-/** Why fetched bytes could not be read as the source's kind. */
-export type ParseErrorKind = 'not-a-feed' | 'parse-error' | 'selector-broke';
+/** Why fetched bytes could not be read as the source's kind (`parse-timeout`: over the parse pool's CPU budget). */
+export type ParseErrorKind = 'not-a-feed' | 'parse-error' | 'selector-broke' | 'parse-timeout';
 
 /** Thrown (or returned) when bytes are not a feed or page belwatch can read; `kind` says why. */
 export class ParseError extends BelwatchError {

@@ -13,8 +13,11 @@
  * - `--jsonl`: one line per input, `{"file", "ok": true, "feed", "items"}` or
  *   `{"file", "ok": false, "error": "<kind>: <one-line reason>"}`, written as each input finishes;
  * - neither: a short human-readable listing.
- * Exit status 0 when every input parsed, 1 when any was refused; never a stack trace. Inputs are
- * processed one at a time in one process, so thousands of files are cheap.
+ * Every document parses in the parse pool within `parse.cpuBudget` (the configuration's when one is
+ * loaded, else the defaults), as in the service: one over it is refused as `parse-timeout` and the
+ * next input goes on. Exit status 0 when every input parsed, 1 when any was refused; never a stack
+ * trace. Inputs are processed one at a time in one process, so thousands of files are cheap; the
+ * pool's threads are ended before the command returns.
  */
 import { existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
@@ -22,7 +25,8 @@ import type { Command } from 'commander';
 import type { Config, Settings, SourceConfig } from '../config/types.js';
 import { describeError, InputError, UsageError } from '../errors.js';
 import type { fetchUrl } from '../sources/fetch/fetch-url.js';
-import type { parseSourceBytes, ParsedSource, SourceShape } from '../sources/parse-source.js';
+import type { parseSourceInPool, ParsePoolSettings } from '../sources/parse-pool.js';
+import type { ParsedSource, SourceShape } from '../sources/parse-source.js';
 import { printable } from './printable.js';
 
 interface ParseOptions {
@@ -43,19 +47,26 @@ interface Caps {
   readonly items: number;
 }
 
-/** The fetcher and parser, imported when the command runs (not at CLI startup). */
-interface Readers {
+/**
+ * How to read an input: the fetch settings (loaded on the first URL), the parse pool's, the source,
+ * the caps, and the fetcher and pool (imported when the command runs, not at CLI startup).
+ */
+interface Reading {
+  readonly settings: () => Settings;
+  readonly parse: () => ParsePoolSettings;
+  readonly source: SourceShape | SourceConfig;
+  readonly caps: Caps;
   readonly fetchUrl: typeof fetchUrl;
-  readonly parseSourceBytes: typeof parseSourceBytes;
+  readonly parseSourceInPool: typeof parseSourceInPool;
 }
 
-async function readInput(arg: string, settings: () => Settings, source: SourceShape | SourceConfig, caps: Caps, { fetchUrl, parseSourceBytes }: Readers): Promise<InputResult> {
+async function readInput(arg: string, { settings, parse, source, caps, fetchUrl, parseSourceInPool }: Reading): Promise<InputResult> {
   const fetchedAt = new Date();
   if (isUrl(arg)) {
     const res = await fetchUrl(arg, { settings: settings(), maxBodyBytes: caps.source });
     if (res.kind === 'error') return { ok: false, error: res.error };
     if (res.kind === 'not-modified') return { ok: false, error: new InputError(`${arg}: HTTP 304 without a request validator`) };
-    return parseSourceBytes({ bytes: res.body, contentType: res.contentType, url: res.url, fetchedAt, source, maxItems: caps.items });
+    return parseSourceInPool({ bytes: res.body, contentType: res.contentType, url: res.url, fetchedAt, source, maxItems: caps.items }, parse());
   }
   let bytes: Buffer;
   try {
@@ -66,7 +77,7 @@ async function readInput(arg: string, settings: () => Settings, source: SourceSh
     return { ok: false, error: new InputError(`cannot read ${arg}: ${(e as { code?: string }).code ?? describeError(e)}`) };
   }
   // A file read as a configured source resolves its relative links against that source's URL.
-  return parseSourceBytes({ bytes, url: 'url' in source ? source.url : null, fetchedAt, source, maxItems: caps.items });
+  return parseSourceInPool({ bytes, url: 'url' in source ? source.url : null, fetchedAt, source, maxItems: caps.items }, parse());
 }
 
 function reasonOf(r: Extract<InputResult, { ok: false }>): string {
@@ -95,12 +106,12 @@ export function registerParse(program: Command): void {
     .action(async (inputs: string[], opts: ParseOptions, cmd: Command) => {
       if (opts.json && opts.jsonl) throw new UsageError('--json and --jsonl cannot be combined');
       if (opts.json && inputs.length !== 1) throw new UsageError('--json takes exactly one input (use --jsonl for several)');
-      const [{ globalOptions, loadCliConfig }, { resolveConfigDir }, { DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_ITEMS_PER_POLL, settingsFileSchema }, { fetchUrl }, { parseSourceBytes }] = await Promise.all([
+      const [{ globalOptions, loadCliConfig }, { resolveConfigDir }, { DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_ITEMS_PER_POLL, settingsFileSchema }, { fetchUrl }, { closeParsePool, parseSourceInPool }] = await Promise.all([
         import('./context.js'),
         import('../config/load.js'),
         import('../config/schema.js'),
         import('../sources/fetch/fetch-url.js'),
-        import('../sources/parse-source.js'),
+        import('../sources/parse-pool.js'),
       ]);
       let config: Config | undefined;
       if (opts.source !== undefined) config = loadCliConfig(cmd);
@@ -121,20 +132,31 @@ export function registerParse(program: Command): void {
       const sourceCap = 'maxBodyBytes' in source ? source.maxBodyBytes : undefined;
       const items = ('maxItemsPerPoll' in source ? source.maxItemsPerPoll : undefined) ?? config?.settings.sources.maxItemsPerPoll ?? DEFAULT_MAX_ITEMS_PER_POLL;
       const caps: Caps = { source: sourceCap, file: sourceCap ?? config?.settings.http.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, items };
-      let refused = 0;
-      for (const arg of inputs) {
-        const r = await readInput(arg, lazySettings, source, caps, { fetchUrl, parseSourceBytes });
-        if (!r.ok) refused++;
-        if (opts.jsonl) {
-          const line = r.ok ? { file: arg, ok: true, feed: r.feed, items: r.articles } : { file: arg, ok: false, error: reasonOf(r) };
-          process.stdout.write(`${JSON.stringify(line)}\n`);
-        } else if (opts.json) {
-          if (!r.ok) throw new InputError(`${arg}: ${reasonOf(r)}`);
-          process.stdout.write(`${JSON.stringify({ feed: r.feed, items: r.articles }, null, 2)}\n`);
-        } else {
-          printHuman(arg, r);
-        }
+      // Files parse with the configuration's parse settings when one was loaded, else the defaults.
+      const defaults = settingsFileSchema.parse({}).parse;
+      const parse = (): ParsePoolSettings => settings?.parse ?? defaults;
+      try {
+        await printInputs(inputs, { settings: lazySettings, parse, source, caps, fetchUrl, parseSourceInPool }, opts);
+      } finally {
+        await closeParsePool();
       }
-      if (refused > 0) process.exitCode = 1;
     });
+}
+
+async function printInputs(inputs: readonly string[], reading: Reading, opts: ParseOptions): Promise<void> {
+  let refused = 0;
+  for (const arg of inputs) {
+    const r = await readInput(arg, reading);
+    if (!r.ok) refused++;
+    if (opts.jsonl) {
+      const line = r.ok ? { file: arg, ok: true, feed: r.feed, items: r.articles } : { file: arg, ok: false, error: reasonOf(r) };
+      process.stdout.write(`${JSON.stringify(line)}\n`);
+    } else if (opts.json) {
+      if (!r.ok) throw new InputError(`${arg}: ${reasonOf(r)}`);
+      process.stdout.write(`${JSON.stringify({ feed: r.feed, items: r.articles }, null, 2)}\n`);
+    } else {
+      printHuman(arg, r);
+    }
+  }
+  if (refused > 0) process.exitCode = 1;
 }

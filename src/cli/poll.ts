@@ -56,7 +56,7 @@ export function registerPoll(program: Command): void {
     .option('--json', 'print one JSON object with the counts')
     .action(async (opts: PollOptions, cmd: Command) => {
       if (!opts.once) throw new UsageError('poll needs --once (the scheduled service is `belwatch run`)');
-      const [{ globalOptions, loadCliConfig }, { createLogger }, { serviceDeps }, { buildRuntime }, { pollSource }, { processInline }, { withRedis }] = await Promise.all([
+      const [{ globalOptions, loadCliConfig }, { createLogger }, { serviceDeps }, { buildRuntime }, { pollSource }, { processInline }, { withRedis }, { closeParsePool }] = await Promise.all([
         import('./context.js'),
         import('../log.js'),
         import('../pipeline/adapters.js'),
@@ -64,30 +64,36 @@ export function registerPoll(program: Command): void {
         import('../pipeline/poll-source.js'),
         import('../pipeline/sinks.js'),
         import('./redis-session.js'),
+        import('../sources/parse-pool.js'),
       ]);
       const config = loadCliConfig(cmd);
       const sources = config.sources.filter((s) => (opts.source ? s.id === opts.source : s.enabled));
       if (opts.source && sources.length === 0) throw new UsageError(`unknown source "${opts.source}"`);
       const log = createLogger({ level: globalOptions(cmd).debug ? 'debug' : 'error', secrets: config.secrets });
-      await withRedis(config, async (redis, keys) => {
-        const deps = serviceDeps();
-        const runtime = buildRuntime(config, deps.compile(config));
-        const ctx: PipelineContext = {
-          redis,
-          keys,
-          log,
-          runtime: () => runtime,
-          ingest: deps.ingest(() => config),
-          leadTokens: deps.leadTokens,
-          now: () => Date.now(),
-        };
-        const sink = processInline(ctx, `poll-${randomUUID()}`);
-        const polls = await mapLimit(sources, 8, (s) => pollSource(ctx, s, sink, { force: true }));
-        const report = summarisePolls(polls);
-        if (opts.json) process.stdout.write(`${JSON.stringify(report)}\n`);
-        else process.stdout.write(formatPollReport(polls, report));
-        if (report.sources > 0 && report.errors.length === report.sources) process.exitCode = EXIT_ALL_SOURCES_FAILED;
-      });
+      // the parse pool's threads are ended however the poll ends, so the command exits promptly
+      try {
+        await withRedis(config, async (redis, keys) => {
+          const deps = serviceDeps();
+          const runtime = buildRuntime(config, deps.compile(config));
+          const ctx: PipelineContext = {
+            redis,
+            keys,
+            log,
+            runtime: () => runtime,
+            ingest: deps.ingest(() => config),
+            leadTokens: deps.leadTokens,
+            now: () => Date.now(),
+          };
+          const sink = processInline(ctx, `poll-${randomUUID()}`);
+          const polls = await mapLimit(sources, 8, (s) => pollSource(ctx, s, sink, { force: true }));
+          const report = summarisePolls(polls);
+          if (opts.json) process.stdout.write(`${JSON.stringify(report)}\n`);
+          else process.stdout.write(formatPollReport(polls, report));
+          if (report.sources > 0 && report.errors.length === report.sources) process.exitCode = EXIT_ALL_SOURCES_FAILED;
+        });
+      } finally {
+        await closeParsePool();
+      }
     });
 }
 

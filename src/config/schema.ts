@@ -7,6 +7,7 @@
  * `Config` holds milliseconds and numbers. Cross-file checks (unknown rule ids, duplicates, cron and
  * time zone validity) live in `cross-check.ts`, which has the positions to report them.
  */
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { isHttpUrl } from '../http-protocol.js';
 import { parseDuration } from './duration.js';
@@ -51,6 +52,8 @@ export function isLanguageCode(s: string): boolean {
  * to 4 MiB 8 %). A source known to be larger sets its own `maxBodyBytes`.
  */
 export const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
+/** Parse worker threads by default: two, or one on a single-core machine. */
+export const DEFAULT_PARSE_WORKERS = Math.min(2, availableParallelism());
 
 /**
  * Default cap on the items one poll takes from a document (the newest are kept; the cut is noted in
@@ -213,6 +216,14 @@ export const settingsFileSchema = z.strictObject({
       shutdownGrace: durationSchema.default(30_000),
     })
     .default({ pollConcurrency: 256, processConcurrency: 4, lockDuration: 60_000, stalledInterval: 30_000, shutdownGrace: 30_000 }),
+  /** Parsing off the event loop (src/sources/parse-pool.ts): worker threads, CPU time per document, heap per worker. */
+  parse: z
+    .strictObject({
+      workers: intLike(1, 64).default(DEFAULT_PARSE_WORKERS),
+      cpuBudget: durationSchema.default(2_000),
+      workerHeapMb: intLike(64, 16_384).default(1024),
+    })
+    .default({ workers: DEFAULT_PARSE_WORKERS, cpuBudget: 2_000, workerHeapMb: 1024 }),
   log: z
     .strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') })
     .default({ level: 'info' }),

@@ -34,6 +34,7 @@ import type { AlertEnv } from '../notify/alert-window.js';
 import { makeOnPending } from '../notify/alert-window.js';
 import type { NotifyScheduler } from '../notify/scheduler.js';
 import { createMetrics, type Metrics } from '../server/metrics.js';
+import { closeParsePool } from '../sources/parse-pool.js';
 import { startRedisClock } from '../store/clock.js';
 import { checkRedisSafety, connectRedis, Keys, pingRedis, redisOptionsFromUrl } from '../store/redis.js';
 import { watchRedis } from '../store/redis-watch.js';
@@ -157,7 +158,8 @@ async function assemble(opts: ServiceOptions, cleanup: CleanupList): Promise<Ser
   /** Aborted when the shutdown grace period is over: running jobs are handed back to their queues. */
   const shutdown = new AbortController();
   setMaxListeners(0, shutdown.signal); // one listener per running job
-  // The parse worker pool (if any) belongs here, added before the workers so it closes after them.
+  // The parse pool closes after the workers (the list runs newest first): a job still parsing keeps its worker.
+  cleanup.add('parse pool', closeParsePool);
   cleanup.add('workers', () => closeWorkers(workers, settings.workers.shutdownGrace, shutdown, log), { timeoutMs: null });
   const w = settings.workers;
   const env: RoleEnv = {

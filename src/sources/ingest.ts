@@ -2,7 +2,10 @@
  * `ingestSource`: one poll of one source, the story the pipeline's fetch job tells (miniflux's
  * RefreshFeed): fetch with the validators from the last response -> stop on 304 -> decode and parse
  * as the source's kind -> normalise -> for `fullText` sources, fetch each new article page (same
- * client, guard and limits) and put Readability's main text into `content`.
+ * client, guard and limits) and put Readability's main text into `content`. Decoding, parsing and
+ * the full-text extraction run in the parse pool (src/sources/parse-pool.ts), each document within
+ * the CPU budget `parse.cpuBudget`: a feed over it is a `parse-timeout`, an article page over it
+ * keeps the feed's content.
  *
  * Never throws. The result carries the articles, the state to persist for the next poll (ETag,
  * Last-Modified, page-change hash: unchanged on a failure, so a later 304 still works), the cut
@@ -14,14 +17,13 @@
 import type { Settings, SourceConfig } from '../config/types.js';
 import type { FetchError, ParseError } from '../errors.js';
 import type { Article, SourceState } from '../types.js';
-import { decodeBytes } from './charset.js';
 import type { CacheHints } from './fetch/cache-hints.js';
 import { fetchUrl, type FetchOptions } from './fetch/fetch-url.js';
 import type { LookupFn } from './fetch/guarded-dispatcher.js';
 import type { HostLimiter } from './fetch/host-limiter.js';
 import type { Dispatcher } from 'undici';
-import { extractFullText } from './parse/full-text.js';
-import { parseSourceBytes, type FeedInfo, type ItemsCut } from './parse-source.js';
+import type { FeedInfo, ItemsCut } from './parse-source.js';
+import { extractFullTextInPool, parseSourceInPool } from './parse-pool.js';
 
 export interface IngestOptions {
   readonly dispatcher?: Dispatcher;
@@ -76,7 +78,7 @@ async function addFullText(articles: Article[], source: SourceConfig, settings: 
       budget--;
       const res = await fetchUrl(a.url, { ...base, accept: FULL_TEXT_ACCEPT });
       if (res.kind !== 'ok') return a;
-      const text = extractFullText(decodeBytes(res.body, res.contentType).text);
+      const text = await extractFullTextInPool(res.body, res.contentType, settings.parse, opts.signal);
       return text !== null && text.length > a.content.length ? { ...a, content: text } : a;
     }),
   );
@@ -104,15 +106,19 @@ export async function ingestSource(
     pageHash: state.pageHash,
   };
   const common = { cacheHints: res.cacheHints, httpStatus: res.status, finalUrl: res.url };
-  const parsed = await parseSourceBytes({
-    bytes: res.body,
-    contentType: res.contentType,
-    url: res.url,
-    fetchedAt,
-    source,
-    previousPageHash: state.pageHash,
-    maxItems: source.maxItemsPerPoll ?? settings.sources.maxItemsPerPoll,
-  });
+  const parsed = await parseSourceInPool(
+    {
+      bytes: res.body,
+      contentType: res.contentType,
+      url: res.url,
+      fetchedAt,
+      source,
+      previousPageHash: state.pageHash,
+      maxItems: source.maxItemsPerPoll ?? settings.sources.maxItemsPerPoll,
+    },
+    settings.parse,
+    opts.signal,
+  );
   if (!parsed.ok) return { ...common, status: 'error', articles: [], feed: null, state, error: parsed.error };
   const articles = source.fullText ? await addFullText(parsed.articles, source, settings, opts) : parsed.articles;
   return {

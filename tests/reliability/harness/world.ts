@@ -60,6 +60,8 @@ export interface ExtraSource {
   readonly id: string;
   readonly url: string;
   readonly kind?: 'feed' | 'page-change';
+  /** Fetch each new item's page for its main text (a feed source's `fullText`). */
+  readonly fullText?: boolean;
 }
 
 export interface Proc {
@@ -140,7 +142,7 @@ export async function createWorld(opts: WorldOptions): Promise<World> {
   const interval = opts.interval ?? '2s';
 
   const sources = Array.from({ length: opts.farm.sources }, (_, i) => `  - { id: s${i}, name: Outlet ${i}, kind: feed, url: "${farm.url(i)}", interval: ${interval}, lang: en }\n`).join('');
-  const extra = (opts.extraSources ?? []).map((x) => `  - { id: ${x.id}, name: ${x.id}, kind: ${x.kind ?? 'feed'}, url: ${JSON.stringify(x.url)}, interval: ${interval}, lang: en }\n`).join('');
+  const extra = (opts.extraSources ?? []).map((x) => `  - { id: ${x.id}, name: ${x.id}, kind: ${x.kind ?? 'feed'}, url: ${JSON.stringify(x.url)}, interval: ${interval}, lang: en${x.fullText ? ', fullText: true' : ''} }\n`).join('');
   writeFileSync(path.join(configDir, 'sources.yaml'), `sources:\n${sources}${extra}`);
   writeFileSync(path.join(configDir, 'rules.yaml'), opts.rules ?? DEFAULT_RULES);
   const subs = (opts.subscriptions ?? defaultSubscriptions)({ webhookUrl: webhook.url, slackOrigin: slack.url });

@@ -72,12 +72,16 @@ export class EmailTransports {
 /** Without a reply code, only these mean retrying cannot help; connection, timeout, TLS and DNS errors can. */
 const PERMANENT_CODES = new Set(['EAUTH', 'EENVELOPE', 'EMESSAGE']);
 
+const SMTP_REPLY_LIMIT = 512;
+
 /** Maps a nodemailer failure to a ChannelError (see the module comment). */
 export function classifySmtpError(e: unknown): ChannelError {
   const err = e as { code?: unknown; responseCode?: unknown; response?: unknown };
   const code = typeof err.code === 'string' ? err.code : undefined;
   const reply = typeof err.responseCode === 'number' ? err.responseCode : undefined;
-  const said = typeof err.response === 'string' ? err.response.replace(/\S+:\S+@/g, '***@').replace(/[^\x20-\x7e]+/g, ' ').trim().slice(0, 160) : '';
+  // Bounded by SMTP's own reply-line limit (RFC 5321: 512), not shorter: the text is scrubbed after
+  // this, and a cut through an echoed credential would leave a fragment no scrubber recognises.
+  const said = typeof err.response === 'string' ? err.response.replace(/\S+:\S+@/g, '***@').replace(/[^\x20-\x7e]+/g, ' ').trim().slice(0, SMTP_REPLY_LIMIT) : '';
   const permanent = reply !== undefined ? reply >= 500 : code !== undefined && PERMANENT_CODES.has(code);
   const parts = ['email:', code ?? 'send failed', reply !== undefined ? String(reply) : '', said].filter(Boolean);
   return new ChannelError(parts.join(' '), { permanent, ...(reply === undefined ? {} : { status: reply }) });

@@ -28,7 +28,7 @@ import type { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/types.js';
-import { ConfigError, describeError, type Problem } from '../errors.js';
+import { ConfigError, describeError, formatProblem, type Problem } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { AlertEnv } from '../notify/alert-window.js';
 import { makeOnPending } from '../notify/alert-window.js';
@@ -111,6 +111,7 @@ async function assemble(opts: ServiceOptions, cleanup: CleanupList): Promise<Ser
   let runtime = load();
   const settings = runtime.config.settings;
   const log = typeof opts.log === 'function' ? opts.log(runtime.config) : opts.log;
+  logConfigWarnings(log, runtime.config);
   const metrics = createMetrics();
 
   // 2. HTTP first: the port is checked before anything else is touched, and the probes answer
@@ -193,6 +194,7 @@ async function assemble(opts: ServiceOptions, cleanup: CleanupList): Promise<Ser
     runtime = next; // swapped last: everything above could still refuse
     scheduler?.notifyScheduler.reschedule(next.config);
     log.info('configuration reloaded');
+    logConfigWarnings(log, next.config);
     return { ok: true };
   };
 
@@ -235,6 +237,11 @@ function runtimeLoader(opts: ServiceOptions, matchesArticles: boolean): () => Ru
     if (compiled) return buildRuntime(config, compiled);
     return buildRuntime(config, (article) => (compiled ??= deps.compile(config))(article));
   };
+}
+
+/** What `belwatch validate` prints as warnings (valid, but will not work as written), logged at start and reload. */
+function logConfigWarnings(log: Logger, config: Config): void {
+  for (const w of config.warnings) log.warn(`configuration warning: ${formatProblem(w)}`);
 }
 
 /** `work`, or a rejection as soon as `signal` aborts (the start is given up; cleanup follows). */

@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http';
+import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ListenError, ShutdownError } from '../../src/errors.js';
 import { createLogger } from '../../src/log.js';
@@ -35,6 +36,21 @@ const sockets = (): number => process.getActiveResourcesInfo().filter((r) => r =
 const repeatKey = (): string => `{${redis.prefix}}:poll:repeat`;
 
 describe('service start', () => {
+  it('logs the configuration warnings validate prints (a source on a private address it will refuse)', async () => {
+    config.cleanup();
+    config = writePipelineConfig({ prefix: redis.prefix, sources: [{ id: 'lan', url: 'http://10.1.2.3/feed' }] });
+    const lines: string[] = [];
+    const destination = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        lines.push(chunk.toString('utf8'));
+        done();
+      },
+    });
+    service = await start(['fetcher'], { log: createLogger({ level: 'warn', destination }) });
+    const warnings = lines.map((l) => JSON.parse(l) as { level: number; msg: string }).filter((l) => l.level === 40);
+    expect(warnings.map((w) => w.msg)).toContainEqual(expect.stringMatching(/^configuration warning: .*sources\.yaml:\d+:\d+: warning: .*10\.1\.2\.3/));
+  });
+
   it('reports a busy port as one ListenError naming the port and its setting, before schedules are synchronised', async () => {
     blocker = createServer();
     const port = await new Promise<number>((resolve) => blocker!.listen(0, '127.0.0.1', () => resolve((blocker!.address() as { port: number }).port)));

@@ -35,16 +35,21 @@ async function account(w: World, channels: typeof DEFAULT_CHANNEL_RULES): Promis
 }
 
 /**
- * Freezes the farm, waits (at most `ms`) until one more poll of every source has happened, the
+ * Freezes the farm, waits (at most `ms`) until one more poll of every source has happened (every
+ * outlet asked before the freeze asked again after it), the
  * pipeline is idle, every served item is archived and every channel carried every story it
  * should; then returns the accounts.
  */
 export async function settle(w: World, ms: number, channels = DEFAULT_CHANNEL_RULES): Promise<Settled> {
   w.farm.freeze();
+  const frozenAt = Date.now();
   let last: Omit<Settled, 'complete'> | undefined;
-  const t0 = Date.now();
+  const t0 = frozenAt;
   const debug = process.env['BELWATCH_RELIABILITY_DEBUG'] === '1';
   const complete = await waitFor(async () => {
+    // An item published before the freeze may first be served by a poll after it: until every
+    // outlet has been asked once more, "all served items archived" could hold and then stop holding.
+    if (!polledSinceFreeze(w, frozenAt)) return false;
     const backlog = await w.pipelineBacklog();
     if (debug) console.log(`settle +${Date.now() - t0} ms: backlog ${backlog}, archived ${await w.archivedCount()}, served ${w.farm.served.size}`);
     if (backlog > 0) return false;
@@ -54,6 +59,14 @@ export async function settle(w: World, ms: number, channels = DEFAULT_CHANNEL_RU
   }, ms);
   last = await account(w, channels);
   return { ...last, complete };
+}
+
+/** Whether every outlet polled before `frozenAt` has been polled again since. */
+function polledSinceFreeze(w: World, frozenAt: number): boolean {
+  for (const times of w.farm.requests.values()) {
+    if (times.some((t) => t < frozenAt) && !times.some((t) => t >= frozenAt)) return false;
+  }
+  return true;
 }
 
 export function percentile(values: readonly number[], p: number): number {

@@ -5,7 +5,7 @@
  * waits for "belwatch running", lets it settle 2 s, and reads the process's resident set (VmRSS)
  * and its peak (VmHWM) from /proc. Only processors should pay for the compiled rules.
  *
- *   npm run build && npx tsx bench/role-rss.ts        (RULES=N to change the count)
+ *   npm run bench:roles        (builds first; RULES=N to change the count)
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';

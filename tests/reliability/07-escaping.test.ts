@@ -3,19 +3,23 @@
  *
  * Four outlets serve the hostile feeds of `harness/hostile.ts` (RSS, Atom, JSON Feed, and RSS with
  * invalid UTF-8): `<script>`, `onerror=`, `javascript:`/`data:`/`vbscript:` links, CR LF + `Bcc:` in
- * titles, `<!channel>`, `<@user>` and `<url|label>` for Slack, bare `& < > " '`, bidi overrides
- * and isolates, C0/C1 controls, lone surrogates and a 1 MB title. Every item matches the default
- * `sanctions` rule and carries a marker (`hx…q`) in its title. Subscriptions: an instant email alert
- * (the subject is the newest title), an instant webhook, an instant Slack desk, and a digest email
- * to two recipients every 5 s with a file copy (.eml, .html and the webhook body as .json).
+ * titles, `<!channel>`, `<@user>` and `<url|label>` for Slack, a bare `@here @channel` and URL,
+ * bare `& < > " '`, bidi overrides and isolates, C0/C1 controls, lone surrogates, a 1 MB title, a
+ * raw RFC 2047 encoded word in the newest title and a link with userinfo (`https://belta.by@…`).
+ * Every item matches the default `sanctions` rule and carries a marker (`hx…q`) in its title.
+ * Subscriptions: an instant email alert (the subject is the newest title), an instant webhook, an
+ * instant Slack desk, and a digest email to two recipients every 5 s with a file copy (.eml, .html
+ * and the webhook body as .json).
  *
  * Checked on everything delivered (SMTP sink, webhook and Slack receivers, the outbox): the mail
  * headers are only belwatch's own, each once, and the envelope only the configured recipients; the
  * subject is one clean line; the HTML has only belwatch's elements, no event attributes, no `src`, no
  * non-http(s) or foreign link; Slack texts have no `<…>` but belwatch's own links to item URLs and
- * every `&` `<` `>` escaped; the webhook body is valid JSON, signed, and every `url` is null or an
- * item's http(s) URL. No delivered text carries a bidi override or a control character. The
- * checks are first shown to fail on a bad sample of each kind.
+ * every `&` `<` `>` escaped, and every mrkdwn text object has `verbatim: true`; the webhook body is
+ * valid JSON, signed, and every `url` is null or an item's http(s) URL. The alert carrying the
+ * encoded word shows it as written in its subject (as mailparser decodes it), and no subject shows
+ * what it encodes. No delivered text carries a bidi override, a control character or a link with
+ * the `belta.by@` userinfo. The checks are first shown to fail on a bad sample of each kind.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -27,6 +31,9 @@ import { waitFor } from '../helpers/processes.js';
 import {
   BIDI,
   CONTROL,
+  ENCODED_WORD,
+  encodedWordSubjectViolations,
+  encodedWordToken,
   hostileAtom,
   hostileJsonFeed,
   hostileRss,
@@ -35,8 +42,10 @@ import {
   invalidUtf8Rss,
   mailHeaderViolations,
   slackLinkLabel,
+  slackMrkdwnObjects,
   slackTexts,
   slackViolations,
+  userinfoViolations,
   webhookViolations,
 } from './harness/hostile.js';
 import type { SunkMail } from './harness/mail-sink.js';
@@ -108,6 +117,11 @@ it('delivers hostile feed text escaped in every channel, with no injected header
   expect(slackViolations(JSON.stringify({ text: '<!channel> a & b <https://evil.example|x>' })).length).toBe(3);
   expect(webhookViolations('{"digest":{"url":"javascript:alert(1)"}}').length).toBeGreaterThan(0);
   expect(webhookViolations('{"a":')).toEqual(['not JSON']);
+  expect(slackViolations(JSON.stringify({ text: 'a', blocks: [{ type: 'section', text: { type: 'mrkdwn', text: '@here https://evil.example/x' } }] })).length).toBe(1);
+  // mailparser decodes an encoded word written raw into a header, as a mail client would
+  const rawSubject = (await simpleParser(`Subject: belwatch alert: ${ENCODED_WORD} x\r\n\r\nbody`)).subject ?? '';
+  expect(encodedWordSubjectViolations(rawSubject, true).length).toBe(2);
+  expect(userinfoViolations('<a href="https://belta.by@outlet-rss.example/story">x</a>').length).toBe(1);
 
   const w = (world = await createWorld({
     name: 'escaping',
@@ -117,6 +131,7 @@ it('delivers hostile feed text escaped in every channel, with no injected header
   }));
   const proc = w.start(['scheduler', 'fetcher', 'processor', 'notifier'], { label: 'all' });
   const tokens = hostileTokens();
+  const encodedToken = encodedWordToken();
   const outbox = path.join(w.dir, 'outbox');
 
   interface Carried {
@@ -153,6 +168,13 @@ it('delivers hostile feed text escaped in every channel, with no injected header
   const mailViolations: string[] = [];
   let maxSubject = 0;
   let mailHtmlText = '';
+  let encodedSubjects = 0;
+  let userinfoLinks = 0;
+  const userinfo = (text: string): string[] => {
+    const v = userinfoViolations(text);
+    userinfoLinks += v.length;
+    return v;
+  };
   for (const m of w.mail.mails) {
     const expected = m.to.length === 1 ? DESK : DIGEST_TO;
     mailViolations.push(...mailHeaderViolations(m.raw, m.to, expected));
@@ -160,6 +182,9 @@ it('delivers hostile feed text escaped in every channel, with no injected header
     const subject = mail.subject ?? '';
     maxSubject = Math.max(maxSubject, subject.length);
     if (/[\r\n]/.test(subject) || BIDI.test(subject) || CONTROL.test(subject)) mailViolations.push(`subject ${JSON.stringify(subject.slice(0, 80))}`);
+    const carriesEncoded = m.to.length === 1 && (mail.text ?? '').includes(encodedToken);
+    if (carriesEncoded && subject.includes(ENCODED_WORD)) encodedSubjects++;
+    mailViolations.push(...encodedWordSubjectViolations(subject, carriesEncoded), ...userinfo(`${mail.html || ''}\n${mail.text ?? ''}`));
     if (mail.bcc) mailViolations.push('Bcc parsed');
     if (typeof mail.html !== 'string') mailViolations.push('no HTML part');
     else {
@@ -175,14 +200,19 @@ it('delivers hostile feed text escaped in every channel, with no injected header
   const fileViolations: string[] = [];
   for (const f of files) {
     const body = readFileSync(f, 'utf8');
+    let bad: string[] = [];
     if (f.endsWith('.eml')) {
-      fileViolations.push(...mailHeaderViolations(body, DIGEST_TO, DIGEST_TO).map((v) => `${path.basename(f)}: ${v}`));
-    } else if (f.endsWith('.html')) fileViolations.push(...htmlViolations(body).map((v) => `${path.basename(f)}: ${v}`));
-    else if (f.endsWith('.json')) fileViolations.push(...webhookViolations(body).map((v) => `${path.basename(f)}: ${v}`));
+      const eml = await simpleParser(body);
+      bad = [...mailHeaderViolations(body, DIGEST_TO, DIGEST_TO), ...encodedWordSubjectViolations(eml.subject ?? '', false), ...userinfo(`${eml.html || ''}\n${eml.text ?? ''}`)];
+    } else if (f.endsWith('.html')) bad = [...htmlViolations(body), ...userinfo(body)];
+    else if (f.endsWith('.json')) bad = [...webhookViolations(body), ...userinfo(body)];
+    fileViolations.push(...bad.map((v) => `${path.basename(f)}: ${v}`));
   }
 
   // --- Slack
-  const slackBad = w.slack.received.flatMap((r) => slackViolations(r.body));
+  const slackBad = w.slack.received.flatMap((r) => [...slackViolations(r.body), ...userinfo(r.body)]);
+  const mrkdwn = w.slack.received.flatMap((r) => slackMrkdwnObjects(r.body));
+  const notVerbatim = mrkdwn.filter((o) => o.verbatim !== true).length;
   const slackAll = w.slack.received.flatMap((r) => slackTexts(r.body)).join('\n');
   const longestSlackTitle = Math.max(0, ...w.slack.received.flatMap((r) => slackTexts(r.body)).map((t) => slackLinkLabel(t)?.length ?? 0));
 
@@ -192,7 +222,7 @@ it('delivers hostile feed text escaped in every channel, with no injected header
   let nullUrls = 0;
   let biggestHook = 0;
   for (const r of w.webhook.received) {
-    hookBad.push(...webhookViolations(r.body));
+    hookBad.push(...webhookViolations(r.body), ...userinfo(r.body));
     try {
       verifier.verify(r.body, r.headers as Record<string, string>);
     } catch {
@@ -209,6 +239,9 @@ it('delivers hostile feed text escaped in every channel, with no injected header
     ['Slack carries &lt;!channel&gt;', slackAll.includes('&lt;!channel&gt;')],
     ['Slack carries &lt;https://evil.example/phish|…&gt;', slackAll.includes('&lt;https://evil.example/phish|Open the')],
     ['webhook JSON carries <script> as a string', w.webhook.received.some((r) => r.body.includes('<script>alert(document.cookie)</script>'))],
+    ['Slack carries @here @channel and a bare URL as text', slackAll.includes('@here @channel https://evil.example/x')],
+    ['alert subject shows the encoded word as written', encodedSubjects > 0],
+    ['userinfo link delivered without it (webhook)', w.webhook.received.some((r) => r.body.includes('"url":"https://outlet-rss.example/story"'))],
   ];
   const evidenceMissing = evidence.filter(([, ok]) => !ok).map(([k]) => k);
   const alive = w.procs.every((p) => p.alive());
@@ -219,8 +252,10 @@ it('delivers hostile feed text escaped in every channel, with no injected header
     ['emails checked (alerts + digests) / violations', `${w.mail.mails.length} / ${mailViolations.length}`],
     ['outbox files checked (.eml .html .json) / violations', `${files.length} / ${fileViolations.length}`],
     ['Slack messages checked / violations', `${w.slack.received.length} / ${slackBad.length}`],
+    ['Slack mrkdwn objects / without verbatim: true', `${mrkdwn.length} / ${notVerbatim}`],
     ['webhook bodies checked / violations (JSON, signature, url fields)', `${w.webhook.received.length} / ${hookBad.length}`],
     ['javascript:/data:/vbscript: links delivered as url null (webhook)', String(nullUrls)],
+    ['alert subjects showing the raw encoded word as written / delivered links with belta.by@ userinfo', `${encodedSubjects} / ${userinfoLinks}`],
     ['longest subject / Slack title / webhook body (chars)', `${maxSubject} / ${longestSlackTitle} / ${biggestHook}`],
     ['hostile text shown as text (evidence checks)', `${evidence.length - evidenceMissing.length} / ${evidence.length}`],
     ['process alive, uncaught exceptions', `${alive ? 'yes' : 'no'}, ${uncaught ? 'yes' : '0'}`],

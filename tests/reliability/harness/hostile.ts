@@ -4,11 +4,13 @@
  * The feeds: an RSS 2.0, an Atom and a JSON Feed document whose items all match the default
  * `sanctions` rule and carry, in titles, summaries and links, what could break out of a channel's
  * format: `<script>`, `onerror=`, `javascript:`/`data:`/`vbscript:` links, CR LF + `Bcc:`, Slack's
- * `<!channel>`, `<@user>`, `<url|label>`, bare `& < >`, bidi overrides and isolates, C0/C1
- * controls, lone surrogates, a 1 MB title; and an RSS document with invalid UTF-8 bytes. Each
- * payload is written several ways (raw in CDATA, escaped once, twice, three times) because feed
- * normalisation strips tags and decodes entities up to twice: the thrice-escaped forms are the ones
- * that reach the renderers as text, which the checks then require to be escaped.
+ * `<!channel>`, `<@user>`, `<url|label>`, a bare `@here @channel` and URL, bare `& < >`, bidi
+ * overrides and isolates, C0/C1 controls, lone surrogates, a 1 MB title, a raw RFC 2047 encoded
+ * word in a title (the newest item, so it is an alert's subject), an article link with userinfo
+ * (`https://belta.by@…`); and an RSS document with invalid UTF-8 bytes. Each payload is written
+ * several ways (raw in CDATA, escaped once, twice, three times) because feed normalisation strips
+ * tags and decodes entities up to twice: the thrice-escaped forms are the ones that reach the
+ * renderers as text, which the checks then require to be escaped.
  *
  * The checks return a list of violations (empty = clean), so a scenario can print them and can be
  * shown to fail on a bad sample.
@@ -31,9 +33,19 @@ export const PAYLOADS = [
   '<!channel> <!here> <!everyone>',
   '<@U024BE7LH> <#C024BE7LH|general>',
   '<https://evil.example/phish|Open the sanctions list>',
+  // Slack's automatic parsing would ping these and link the URL, unless the text object is verbatim
+  '@here @channel https://evil.example/x',
   'Tom & Jerry < 3 > 2 "quoted" \'single\'',
   'invoice\u202egpj.exe\u202c and \u2066isolate\u2069 \u200fmark',
 ] as const;
+
+/** What a raw RFC 2047 encoded word in a title would show if a mail client decoded it. */
+export const SPOOF_TEXT = 'Official notice from BelTA';
+/** The encoded word as written in the feed; a subject must show it literally. */
+export const ENCODED_WORD = `=?UTF-8?B?${Buffer.from(SPOOF_TEXT).toString('base64')}?=`;
+/** Userinfo dressing an item host as belta.by; no delivered link may keep it. */
+export const USERINFO = 'belta.by@';
+const USERINFO_LINK = `https://${USERINFO}outlet-rss.example/story`;
 
 const xmlEsc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const times = (s: string, n: number): string => (n === 0 ? s : times(xmlEsc(s), n - 1));
@@ -50,6 +62,7 @@ interface HostileItem {
   readonly title: string;
   readonly link: string;
   readonly description: string;
+  readonly pubDate?: string;
 }
 
 /** Items of the RSS feed: every payload thrice escaped in the title, and in other forms in the description. */
@@ -59,7 +72,7 @@ function rssItems(): HostileItem[] {
     link: xmlEsc(`https://outlet-rss.example/news/${k}`),
     description: `<![CDATA[EU sanctions on Belarus ${words(k + 50, 40)} ${p}]]> ${times(p, 1)} ${times(p, 2)} ${times(p, 3)}`,
   }));
-  const links = ['javascript:alert(1)', ' JaVaScRiPt:alert(2)', 'java\tscript:alert(3)', 'data:text/html,<script>alert(4)</script>', 'vbscript:msgbox(5)', 'https://outlet-rss.example/x"><script>alert(6)</script>', 'https://outlet-rss.example/a|b>c<d'];
+  const links = ['javascript:alert(1)', ' JaVaScRiPt:alert(2)', 'java\tscript:alert(3)', 'data:text/html,<script>alert(4)</script>', 'vbscript:msgbox(5)', 'https://outlet-rss.example/x"><script>alert(6)</script>', 'https://outlet-rss.example/a|b>c<d', USERINFO_LINK];
   links.forEach((l, k) => {
     const n = PAYLOADS.length + k;
     items.push({ title: `Sanctions against Belarus ${token('r', n)} link ${k} ${words(100 + k, 10)}`, link: xmlEsc(l), description: `Minsk sanctions ${words(150 + k, 40)}` });
@@ -69,12 +82,26 @@ function rssItems(): HostileItem[] {
     link: xmlEsc('https://outlet-rss.example/crlf?a=1%0d%0aBcc:%20victim@evil.example'),
     description: `sanctions Belarus ${words(201, 40)}&#13;&#10;Bcc: victim@evil.example`,
   });
+  // Dated 3 h ahead (under the one-day clamp), so it is the newest item of whichever alert carries
+  // it, and that alert's subject is its title; under the subject's 120-character cut, so the subject
+  // stays ASCII (a cut adds "…", and nodemailer would then encode the whole subject by itself).
+  items.push({
+    title: `${ENCODED_WORD} Sanctions against Belarus ${token('r', PAYLOADS.length + links.length + 1)} ${words(210, 3)}`,
+    link: 'https://outlet-rss.example/encoded-word',
+    description: `sanctions Belarus ${words(211, 40)}`,
+    pubDate: new Date(Date.now() + 3 * 3_600_000).toUTCString(),
+  });
   return items;
+}
+
+/** The marker of the item whose title holds the raw encoded word. */
+export function encodedWordToken(): string {
+  return token('r', rssItems().findIndex((i) => i.title.startsWith(ENCODED_WORD)));
 }
 
 export function hostileRss(): string {
   const items = rssItems()
-    .map((i, k) => `<item><title>${i.title}</title><link>${i.link}</link><guid isPermaLink="false">rss-${k}</guid><description>${i.description}</description></item>`)
+    .map((i, k) => `<item><title>${i.title}</title><link>${i.link}</link><guid isPermaLink="false">rss-${k}</guid>${i.pubDate ? `<pubDate>${i.pubDate}</pubDate>` : ''}<description>${i.description}</description></item>`)
     .join('\n');
   return `<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0"><channel><title>Hostile RSS</title><link>https://outlet-rss.example/</link><description>x</description>\n${items}\n</channel></rss>`;
 }
@@ -221,14 +248,50 @@ export function slackTexts(body: string): string[] {
   return out;
 }
 
+/** Every `{type: 'mrkdwn'}` text object of one Slack webhook POST, wherever it is nested. */
+export function slackMrkdwnObjects(body: string): Record<string, unknown>[] {
+  const out: Record<string, unknown>[] = [];
+  const walk = (v: unknown): void => {
+    if (Array.isArray(v)) v.forEach(walk);
+    else if (v !== null && typeof v === 'object') {
+      const o = v as Record<string, unknown>;
+      if (o.type === 'mrkdwn') out.push(o);
+      Object.values(o).forEach(walk);
+    }
+  };
+  walk(JSON.parse(body));
+  return out;
+}
+
+/** Escaping of every text, and `verbatim: true` on every mrkdwn object (else Slack pings a bare `@here` and links a bare URL). */
 export function slackViolations(body: string): string[] {
   let texts: string[];
+  let mrkdwn: Record<string, unknown>[];
   try {
     texts = slackTexts(body);
+    mrkdwn = slackMrkdwnObjects(body);
   } catch {
     return ['not JSON'];
   }
-  return texts.flatMap(slackTextViolations);
+  const notVerbatim = mrkdwn.filter((o) => o.verbatim !== true).map((o) => `mrkdwn without verbatim: true: ${String(o.text).slice(0, 60)}`);
+  return [...texts.flatMap(slackTextViolations), ...notVerbatim];
+}
+
+/**
+ * A subject as the mail client decodes it: never the text a feed's raw encoded word stands for, and,
+ * on the alert whose newest item holds that word (`carriesItem`), the word itself as written.
+ */
+export function encodedWordSubjectViolations(subject: string, carriesItem: boolean): string[] {
+  const out: string[] = [];
+  if (subject.includes(SPOOF_TEXT)) out.push(`subject shows the decoded encoded word: ${subject.slice(0, 80)}`);
+  if (carriesItem && !subject.includes(ENCODED_WORD)) out.push(`subject lacks the encoded word as written: ${subject.slice(0, 80)}`);
+  return out;
+}
+
+/** A delivered text (HTML, mail text, Slack or webhook body) holding a link with the belta.by userinfo. */
+export function userinfoViolations(text: string): string[] {
+  const at = text.indexOf(USERINFO);
+  return at < 0 ? [] : [`link with userinfo: ${text.slice(Math.max(0, at - 20), at + 40)}`];
 }
 
 /** The webhook body: valid JSON, and every `url` field null or an http(s) link to an item host. */

@@ -7,7 +7,9 @@
  * at normalisation); the archive may hold older ones, and file names and error texts come from
  * elsewhere. For human output only: JSON output escapes control characters itself.
  */
-const UNPRINTABLE = /(?![\n\t\u200c\u200d])[\p{Cc}\p{Cf}\u2028\u2029]/gu;
+import { unsafeChars } from '../unsafe-chars.js';
+
+const UNPRINTABLE = unsafeChars({ keep: '\n\t', separators: true });
 
 function escapeOf(c: string): string {
   const cp = c.codePointAt(0) ?? 0;

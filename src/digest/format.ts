@@ -2,18 +2,19 @@
  * Shared pieces of every renderer: cleaning feed text, cutting it at highlights, dates in the
  * subscriber's zone, and the subject line.
  *
- * `cleanText` removes what must never reach a reader from a feed: C0/C1 control characters (CR and LF
- * included, so feed text cannot start a new mail header), bidirectional overrides and isolates
- * (U+202A–U+202E, U+2066–U+2069, which can make a link read backwards), and line/paragraph separators.
+ * `cleanText` removes what must never reach a reader from a feed (`unsafe-chars.ts`: control and
+ * format characters but tab and line feed — so CR cannot start a new mail header — bidi overrides,
+ * isolates and U+061C, soft hyphens, line and paragraph separators). Normalising removed them from
+ * new articles already; this covers older archived ones and names from the configuration.
  * Escaping for a target format (HTML, Slack mrkdwn) is the renderer's job and comes after cleaning.
  */
 import type { Span } from '../types.js';
+import { unsafeChars } from '../unsafe-chars.js';
 import type { Digest } from './model.js';
 
-// eslint-disable-next-line no-control-regex
-const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029\ufeff]/g;
+const UNSAFE = unsafeChars({ keep: '\t\n', separators: true });
 
-/** Removes control and bidi-override characters; keeps tabs and newlines. */
+/** Removes control and format characters (bidi overrides among them); keeps tabs and newlines. */
 export function cleanText(text: string): string {
   return text.replace(UNSAFE, '');
 }

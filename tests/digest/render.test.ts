@@ -111,6 +111,10 @@ describe('renderDigestHtml', () => {
     expect(escapeHtml(`<a href="x" title='y'>&</a>`)).toBe('&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;&lt;/a&gt;');
     expect(cleanText('a\u0000b\u202ec\nd')).toBe('abc\nd');
   });
+
+  it('removes from archived text what normalising removes from new text: U+061C, soft hyphens, tag characters, keeping ZWNJ and ZWJ', () => {
+    expect(cleanText('Lukash\u00adenka\u061c\u{e0041}\u2060 \u200c\u200d\t\n\r')).toBe('Lukashenka \u200c\u200d\t\n');
+  });
 });
 
 describe('folding whitespace', () => {

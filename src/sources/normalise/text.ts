@@ -18,6 +18,7 @@
  * emoji sequences need them to join or not join letters, and neither can reorder or hide text.
  */
 import { decodeHTML } from 'entities';
+import { unsafeChars } from '../../unsafe-chars.js';
 
 // Openers of what is dropped (a block, up to its closer) and of CDATA markers (only the marker).
 const BLOCK_OPEN = /<(script|style|noscript|template)\b[^<>]*>|<!--|<!\[CDATA\[|\]\]>/gi;
@@ -41,7 +42,7 @@ function needsFullStrip(html: string): boolean {
 }
 
 // Controls and format characters, except the whitespace ones (collapsed to a space by WS) and ZWNJ/ZWJ.
-const UNSAFE = /(?![\t\n\v\f\r\u0085\u200b\ufeff]|\u200c|\u200d)[\p{Cc}\p{Cf}]/gu;
+const UNSAFE = unsafeChars({ keep: '\t\n\v\f\r\u0085\u200b\ufeff', separators: false });
 
 /**
  * `text` without control and format characters (see the module comment); whitespace is left as it
